@@ -1,0 +1,144 @@
+// The one place that reads the environment. Every setting of design section 2 is parsed here
+// once with zod; a bad value stops start-up with one line naming the variable.
+import { z } from "zod";
+
+const optionalUrl = (schemes: readonly string[]) =>
+  z.string().trim().optional().transform((v) => (v === "" ? undefined : v)).refine(
+    (v) => v === undefined || schemes.some((s) => v.startsWith(`${s}://`)),
+    { message: `must start with ${schemes.map((s) => `${s}://`).join(" or ")}` },
+  );
+
+const intIn = (min: number, max: number, fallback: number) =>
+  z.string().trim().optional().transform((v, ctx) => {
+    if (v === undefined || v === "") return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const csv = z.string().optional().transform((v) =>
+  (v ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0)
+);
+
+/** The raw environment: names exactly as users set them. */
+export const EnvSchema = z.object({
+  PORT: intIn(1, 65535, 8000),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  PUBLIC_URL: optionalUrl(["http", "https"]),
+  CORS_ORIGINS: csv,
+  BODY_LIMIT_BYTES: intIn(1024, 100 * 1024 * 1024, 1024 * 1024),
+
+  DATABASE_URL: optionalUrl(["postgres", "postgresql", "memory"]),
+  DB_POOL_SIZE: intIn(1, 200, 10),
+  DB_IDLE_TIMEOUT_MS: intIn(100, 3_600_000, 30_000),
+  DB_STATEMENT_TIMEOUT_MS: intIn(100, 600_000, 15_000),
+  MONGODB_URL: optionalUrl(["mongodb", "mongodb+srv"]),
+  MONGODB_DB: z.string().trim().min(1).default("polystore"),
+  NEO4J_URL: optionalUrl(["neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"]),
+  NEO4J_USER: z.string().default("neo4j"),
+  NEO4J_PASSWORD: z.string().default(""),
+  REDIS_URL: optionalUrl(["redis", "rediss", "redis+sentinel", "redis+cluster"]),
+  S3_ENDPOINT: optionalUrl(["http", "https"]),
+  S3_ACCESS_KEY: z.string().default(""),
+  S3_SECRET_KEY: z.string().default(""),
+  S3_REGION: z.string().default("us-east-1"),
+  STORE_TIMEOUT_MS: intIn(50, 120_000, 5_000),
+
+  JWT_SECRET: z.string().optional().refine((v) => v === undefined || v.length >= 32, {
+    message: "must be at least 32 characters",
+  }),
+  ADMIN_EMAIL: z.string().trim().toLowerCase().email().optional(),
+  ADMIN_PASSWORD: z.string().min(12).optional(),
+  RATE_LIMIT_ANON_PER_MIN: intIn(1, 1_000_000, 120),
+  RATE_LIMIT_USER_PER_MIN: intIn(1, 1_000_000, 600),
+  RATE_LIMIT_AUTH_PER_MIN: intIn(1, 1_000_000, 10),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Settings as the code uses them, grouped by concern. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: Env["LOG_LEVEL"];
+  publicUrl: string;
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  storeTimeoutMs: number;
+  relational: {
+    url: string | undefined;
+    poolSize: number;
+    idleTimeoutMs: number;
+    statementTimeoutMs: number;
+  };
+  documents: { url: string | undefined; db: string };
+  graph: { url: string | undefined; user: string; password: string };
+  cache: { url: string | undefined };
+  objects: { endpoint: string | undefined; accessKey: string; secretKey: string; region: string };
+  auth: {
+    /** Undefined in a purely embedded run until `main.ts` loads or creates one in DATA_DIR. */
+    jwtSecret: string | undefined;
+    adminEmail: string | undefined;
+    adminPassword: string | undefined;
+  };
+  rateLimits: { anonPerMin: number; userPerMin: number; authPerMin: number };
+}
+
+/** Raised when the environment does not parse; the message is one line per bad variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Parses `env` (normally `Deno.env.toObject()`) into a Config or throws a ConfigError. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join("; ")}`);
+  }
+  const e = parsed.data;
+  const usesServer = [e.DATABASE_URL, e.MONGODB_URL, e.NEO4J_URL, e.REDIS_URL, e.S3_ENDPOINT]
+    .some((u) => u !== undefined && !u.startsWith("memory://"));
+  if (usesServer && e.JWT_SECRET === undefined) {
+    throw new ConfigError(
+      "invalid configuration: JWT_SECRET: required when any server store is configured",
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
+    corsOrigins: e.CORS_ORIGINS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    storeTimeoutMs: e.STORE_TIMEOUT_MS,
+    relational: {
+      url: e.DATABASE_URL,
+      poolSize: e.DB_POOL_SIZE,
+      idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    },
+    documents: { url: e.MONGODB_URL, db: e.MONGODB_DB },
+    graph: { url: e.NEO4J_URL, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD },
+    cache: { url: e.REDIS_URL },
+    objects: {
+      endpoint: e.S3_ENDPOINT,
+      accessKey: e.S3_ACCESS_KEY,
+      secretKey: e.S3_SECRET_KEY,
+      region: e.S3_REGION,
+    },
+    auth: { jwtSecret: e.JWT_SECRET, adminEmail: e.ADMIN_EMAIL, adminPassword: e.ADMIN_PASSWORD },
+    rateLimits: {
+      anonPerMin: e.RATE_LIMIT_ANON_PER_MIN,
+      userPerMin: e.RATE_LIMIT_USER_PER_MIN,
+      authPerMin: e.RATE_LIMIT_AUTH_PER_MIN,
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// The relational port: SQL in, rows out. Adapters: npm:pg (server) and PGlite (embedded).
+import type { StoreHealth } from "../health.ts";
+
+export type Row = Record<string, unknown>;
+
+export interface QueryResult<R extends Row = Row> {
+  rows: R[];
+  rowCount: number;
+}
+
+export interface QueryOptions {
+  /** Name of a prepared statement; the pg adapter prepares it once per connection. */
+  name?: string;
+}
+
+/** Anything that runs parameterised SQL: the store itself or an open transaction. */
+export interface Queryable {
+  query<R extends Row = Row>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
+}
+
+export interface RelationalStore extends Queryable {
+  /** "pg" or "pglite". */
+  readonly adapter: string;
+  /**
+   * Runs `fn` in one transaction on one connection; commits when it resolves, rolls back when
+   * it throws. Nested calls are not supported: pass the `tx` down instead.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a multi-statement script with no parameters (migrations, seed files). */
+  exec(sql: string): Promise<void>;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
