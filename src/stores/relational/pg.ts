@@ -1,0 +1,122 @@
+// Server relational adapter: a npm:pg pool with timeouts from config, named prepared statements
+// for hot queries, connect retries with backoff, and driver errors mapped to StoreErrors.
+import pg from "pg";
+import { measureHealth, type StoreHealth } from "../health.ts";
+import { retry } from "../resilience.ts";
+import { mapPgError, rethrowable } from "./pg_errors.ts";
+import { typeParsers } from "./type_parsers.ts";
+import type { Queryable, QueryOptions, QueryResult, RelationalStore, Row } from "./port.ts";
+
+export interface PgOptions {
+  url: string;
+  poolSize: number;
+  idleTimeoutMs: number;
+  statementTimeoutMs: number;
+  /** How long to wait for a free connection or a new one before failing as unavailable. */
+  connectTimeoutMs: number;
+  /** Attempts for the first connection (a server that is still starting). */
+  connectAttempts?: number;
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
+}
+
+// Per-pool parsers, so no global pg.types mutation leaks between pools or tests.
+const types = {
+  getTypeParser(oid: number, format?: string) {
+    const custom = typeParsers[oid];
+    if (custom && format !== "binary") return custom;
+    // deno-lint-ignore no-explicit-any
+    return (pg.types.getTypeParser as any)(oid, format);
+  },
+};
+
+type PgClient = { query: pg.PoolClient["query"] };
+
+function wrap(client: PgClient): Queryable {
+  return {
+    async query<R extends Row = Row>(
+      sql: string,
+      params: readonly unknown[] = [],
+      options?: QueryOptions,
+    ): Promise<QueryResult<R>> {
+      try {
+        const r = await client.query<R>(
+          options?.name
+            ? { name: options.name, text: sql, values: [...params] }
+            : { text: sql, values: [...params] },
+        );
+        return { rows: r.rows, rowCount: r.rowCount ?? r.rows.length };
+      } catch (err) {
+        throw mapPgError(err);
+      }
+    },
+  };
+}
+
+/** Opens a pool and proves it with a first query, retrying with backoff while the server starts. */
+export async function openPg(options: PgOptions): Promise<RelationalStore> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    idleTimeoutMillis: options.idleTimeoutMs,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    statement_timeout: options.statementTimeoutMs,
+    query_timeout: options.statementTimeoutMs + 1000,
+    application_name: "polystore",
+    types,
+  });
+  // An idle client losing its server emits on the pool; without a listener that would crash.
+  pool.on("error", () => {});
+  const direct = wrap(pool);
+
+  try {
+    await retry(() => pool.query("select 1"), {
+      attempts: options.connectAttempts ?? 5,
+      baseDelayMs: 200,
+      maxDelayMs: 3000,
+      onRetry: options.onRetry,
+    });
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw mapPgError(err);
+  }
+
+  return {
+    adapter: "pg",
+    query: (sql, params, opts) => direct.query(sql, params, opts),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw mapPgError(err);
+      }
+      let broken = false;
+      try {
+        await client.query("BEGIN");
+        const result = await fn(wrap(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        try {
+          await client.query("ROLLBACK");
+        } catch {
+          broken = true;
+        }
+        throw rethrowable(err);
+      } finally {
+        client.release(broken);
+      }
+    },
+    async exec(sql: string) {
+      try {
+        await pool.query(sql);
+      } catch (err) {
+        throw mapPgError(err);
+      }
+    },
+    health: (): Promise<StoreHealth> => measureHealth("pg", () => pool.query("select 1")),
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Embedded relational adapter: PGlite (Postgres in WASM) in a folder, or in memory for tests,
+// with the extensions the schema uses. All access is serialised (see serial_lock.ts).
+import { PGlite } from "@electric-sql/pglite";
+import { uuid_ossp } from "@electric-sql/pglite/contrib/uuid_ossp";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
+import { measureHealth, type StoreHealth } from "../health.ts";
+import { mapPgError, rethrowable } from "./pg_errors.ts";
+import { SerialLock } from "./serial_lock.ts";
+import { typeParsers } from "./type_parsers.ts";
+import type { Queryable, QueryResult, RelationalStore, Row } from "./port.ts";
+
+interface PgliteQueryable {
+  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+}
+
+function wrap(db: PgliteQueryable): Queryable {
+  return {
+    async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []) {
+      try {
+        const r = await db.query<R>(sql, [...params]);
+        // PGlite reports affectedRows 0 for a SELECT; pg reports the rows returned.
+        const rowCount = Math.max(r.rows.length, r.affectedRows ?? 0);
+        return { rows: r.rows, rowCount } as QueryResult<R>;
+      } catch (err) {
+        throw mapPgError(err);
+      }
+    },
+  };
+}
+
+/**
+ * Opens PGlite at `dataDir` (a folder path, or "memory://" for a throwaway database).
+ *
+ * @example
+ * const db = await openPglite("memory://");
+ * const { rows } = await db.query("select 1 as one");
+ */
+export async function openPglite(dataDir: string): Promise<RelationalStore> {
+  if (!dataDir.startsWith("memory://")) await Deno.mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir, {
+    extensions: { uuid_ossp, pg_trgm, pgcrypto, btree_gin },
+    parsers: typeParsers,
+  });
+  const lock = new SerialLock();
+  const direct = wrap(db);
+  let closed = false;
+
+  return {
+    adapter: "pglite",
+    query: (sql, params, _options) => lock.run(() => direct.query(sql, params)),
+    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      return lock.run(async () => {
+        try {
+          return await db.transaction((tx) => fn(wrap(tx)));
+        } catch (err) {
+          throw rethrowable(err);
+        }
+      });
+    },
+    exec: (sql) =>
+      lock.run(async () => {
+        try {
+          await db.exec(sql);
+        } catch (err) {
+          throw mapPgError(err);
+        }
+      }),
+    health: (): Promise<StoreHealth> =>
+      measureHealth("pglite", () => lock.run(() => db.query("select 1"))),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await lock.run(() => db.close());
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// The relational contract: every adapter of the relational port must pass this suite.
+import assert from "node:assert/strict";
+import { isStoreError } from "../../src/stores/errors.ts";
+import type { RelationalStore } from "../../src/stores/relational/port.ts";
+
+/** Runs the suite against a store made by `open`; the store is closed at the end. */
+export async function relationalContract(
+  t: Deno.TestContext,
+  open: () => Promise<RelationalStore>,
+): Promise<void> {
+  const db = await open();
+  const table = `contract_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  try {
+    await db.exec(`
+      create table ${table} (
+        id serial primary key,
+        email text not null unique,
+        n int8 not null default 0,
+        amount numeric(12,2),
+        day date,
+        at timestamptz default now(),
+        doc jsonb
+      );`);
+
+    await t.step("query with parameters returns typed rows", async () => {
+      const r = await db.query<{ id: number; email: string; n: number; amount: number }>(
+        `insert into ${table} (email, n, amount, day, doc) values ($1, $2, $3, $4, $5)
+         returning id, email, n, amount, day, at, doc`,
+        ["ção@example.com", 9007199254740991, "12.50", "2026-02-03", { a: [1, "ü"] }],
+      );
+      assert.equal(r.rowCount, 1);
+      const row = r.rows[0] as Record<string, unknown>;
+      assert.equal(row.email, "ção@example.com");
+      assert.equal(row.n, 9007199254740991);
+      assert.equal(row.amount, 12.5);
+      assert.equal(row.day, "2026-02-03");
+      assert.ok(row.at instanceof Date);
+      assert.deepEqual(row.doc, { a: [1, "ü"] });
+    });
+
+    await t.step("named prepared statements can be reused", async () => {
+      for (let i = 0; i < 3; i++) {
+        const r = await db.query<{ c: number }>(
+          `select count(*) as c from ${table} where email like $1`,
+          ["%@example.com"],
+          { name: `${table}_count` },
+        );
+        assert.equal(r.rows[0].c, 1);
+      }
+    });
+
+    await t.step("unique violation is a conflict naming the column", async () => {
+      await assert.rejects(
+        db.query(`insert into ${table} (email) values ($1)`, ["ção@example.com"]),
+        (err) => isStoreError(err, "conflict") && err.field === "email",
+      );
+    });
+
+    await t.step("bad input is invalid", async () => {
+      await assert.rejects(
+        db.query(`insert into ${table} (email, day) values ($1, $2)`, ["x@y", "not a date"]),
+        (err) => isStoreError(err, "invalid"),
+      );
+    });
+
+    await t.step("transaction commits on success", async () => {
+      const id = await db.transaction(async (tx) => {
+        const r = await tx.query<{ id: number }>(
+          `insert into ${table} (email) values ($1) returning id`,
+          ["commit@example.com"],
+        );
+        return r.rows[0].id;
+      });
+      const r = await db.query(`select 1 from ${table} where id = $1`, [id]);
+      assert.equal(r.rowCount, 1);
+    });
+
+    await t.step("transaction rolls back and rethrows the caller's own error", async () => {
+      class Mine extends Error {}
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          await tx.query(`insert into ${table} (email) values ($1)`, ["rollback@example.com"]);
+          throw new Mine("stop");
+        }),
+        Mine,
+      );
+      const r = await db.query(`select 1 from ${table} where email = $1`, ["rollback@example.com"]);
+      assert.equal(r.rowCount, 0);
+    });
+
+    await t.step("concurrent transactions never interleave", async () => {
+      // Each transaction reads n, waits, then writes n+1; serialisable outcome is exactly 10.
+      const r = await db.query<{ id: number }>(
+        `insert into ${table} (email, n) values ($1, 0) returning id`,
+        ["counter@example.com"],
+      );
+      const id = r.rows[0].id;
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          db.transaction(async (tx) => {
+            const cur = await tx.query<{ n: number }>(
+              `select n from ${table} where id = $1 for update`,
+              [id],
+            );
+            await new Promise((res) => setTimeout(res, 2));
+            await tx.query(`update ${table} set n = $2 where id = $1`, [id, cur.rows[0].n + 1]);
+          })),
+      );
+      const after = await db.query<{ n: number }>(`select n from ${table} where id = $1`, [id]);
+      assert.equal(after.rows[0].n, 10);
+    });
+
+    await t.step("exec runs several statements", async () => {
+      await db.exec(
+        `insert into ${table} (email) values ('e1@x'); insert into ${table} (email) values ('e2@x');`,
+      );
+      const r = await db.query<{ c: number }>(
+        `select count(*) as c from ${table} where email in ('e1@x','e2@x')`,
+      );
+      assert.equal(r.rows[0].c, 2);
+    });
+
+    await t.step("health reports ok with a latency", async () => {
+      const h = await db.health();
+      assert.equal(h.status, "ok");
+      assert.equal(h.adapter, db.adapter);
+      assert.ok(h.latency_ms >= 0);
+    });
+  } finally {
+    await db.exec(`drop table if exists ${table}`).catch(() => {});
+    await db.close();
+  }
+}

@@ -1,0 +1,62 @@
+// Registers the relational contract for PGlite (always) and server Postgres (DATABASE_URL).
+import assert from "node:assert/strict";
+import { openPg } from "../../src/stores/relational/pg.ts";
+import { openPglite } from "../../src/stores/relational/pglite.ts";
+import { isStoreError } from "../../src/stores/errors.ts";
+import { serverSetting, serverTest } from "../support/profile.ts";
+import { relationalContract } from "./relational_contract.ts";
+
+Deno.test("relational contract: pglite (memory)", async (t) => {
+  await relationalContract(t, () => openPglite("memory://"));
+});
+
+Deno.test("relational contract: pglite (folder) keeps data across reopen", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const a = await openPglite(dir);
+    await a.exec("create table kept (v text); insert into kept values ('still here');");
+    await a.close();
+    const b = await openPglite(dir);
+    const r = await b.query<{ v: string }>("select v from kept");
+    assert.equal(r.rows[0].v, "still here");
+    await b.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+const pgOptions = (url: string) => ({
+  url,
+  poolSize: 4,
+  idleTimeoutMs: 5000,
+  statementTimeoutMs: 5000,
+  connectTimeoutMs: 2000,
+});
+
+serverTest("relational contract: pg (server)", ["DATABASE_URL"], async (t) => {
+  await relationalContract(t, () => openPg(pgOptions(serverSetting("DATABASE_URL")!)));
+});
+
+serverTest("relational: pg statement timeout maps to timeout", ["DATABASE_URL"], async () => {
+  const db = await openPg({
+    ...pgOptions(serverSetting("DATABASE_URL")!),
+    statementTimeoutMs: 200,
+  });
+  try {
+    await assert.rejects(db.query("select pg_sleep(2)"), (e) => isStoreError(e, "timeout"));
+  } finally {
+    await db.close();
+  }
+});
+
+Deno.test("relational: pg against a closed port fails fast as unavailable", async () => {
+  const started = performance.now();
+  await assert.rejects(
+    openPg({
+      ...pgOptions("postgres://u:p@127.0.0.1:1/none"),
+      connectAttempts: 2,
+    }),
+    (e) => isStoreError(e, "unavailable"),
+  );
+  assert.ok(performance.now() - started < 5000);
+});
