@@ -5,7 +5,7 @@ import { measureHealth, type StoreHealth } from "../health.ts";
 import { retry } from "../resilience.ts";
 import { mapPgError, rethrowable } from "./pg_errors.ts";
 import { typeParsers } from "./type_parsers.ts";
-import type { Queryable, QueryOptions, QueryResult, RelationalStore, Row } from "./port.ts";
+import type { QueryOptions, QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
 
 export interface PgOptions {
   url: string;
@@ -31,8 +31,16 @@ const types = {
 
 type PgClient = { query: pg.PoolClient["query"] };
 
-function wrap(client: PgClient): Queryable {
+function wrap(client: PgClient): Transaction {
   return {
+    async exec(sql: string) {
+      try {
+        // No parameters: pg uses the simple protocol, which accepts several statements.
+        await client.query(sql);
+      } catch (err) {
+        throw mapPgError(err);
+      }
+    },
     async query<R extends Row = Row>(
       sql: string,
       params: readonly unknown[] = [],
@@ -83,7 +91,7 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
   return {
     adapter: "pg",
     query: (sql, params, opts) => direct.query(sql, params, opts),
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
       let client: pg.PoolClient;
       try {
         client = await pool.connect();
@@ -107,13 +115,7 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
         client.release(broken);
       }
     },
-    async exec(sql: string) {
-      try {
-        await pool.query(sql);
-      } catch (err) {
-        throw mapPgError(err);
-      }
-    },
+    exec: (sql) => direct.exec(sql),
     health: (): Promise<StoreHealth> => measureHealth("pg", () => pool.query("select 1")),
     async close() {
       await pool.end();

@@ -9,14 +9,22 @@ import { measureHealth, type StoreHealth } from "../health.ts";
 import { mapPgError, rethrowable } from "./pg_errors.ts";
 import { SerialLock } from "./serial_lock.ts";
 import { typeParsers } from "./type_parsers.ts";
-import type { Queryable, QueryResult, RelationalStore, Row } from "./port.ts";
+import type { QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
 
 interface PgliteQueryable {
   query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+  exec(sql: string): Promise<unknown>;
 }
 
-function wrap(db: PgliteQueryable): Queryable {
+function wrap(db: PgliteQueryable): Transaction {
   return {
+    async exec(sql: string) {
+      try {
+        await db.exec(sql);
+      } catch (err) {
+        throw mapPgError(err);
+      }
+    },
     async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []) {
       try {
         const r = await db.query<R>(sql, [...params]);
@@ -50,7 +58,7 @@ export async function openPglite(dataDir: string): Promise<RelationalStore> {
   return {
     adapter: "pglite",
     query: (sql, params, _options) => lock.run(() => direct.query(sql, params)),
-    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
       return lock.run(async () => {
         try {
           return await db.transaction((tx) => fn(wrap(tx)));
@@ -59,14 +67,7 @@ export async function openPglite(dataDir: string): Promise<RelationalStore> {
         }
       });
     },
-    exec: (sql) =>
-      lock.run(async () => {
-        try {
-          await db.exec(sql);
-        } catch (err) {
-          throw mapPgError(err);
-        }
-      }),
+    exec: (sql) => lock.run(() => direct.exec(sql)),
     health: (): Promise<StoreHealth> =>
       measureHealth("pglite", () => lock.run(() => db.query("select 1"))),
     async close() {

@@ -22,6 +22,11 @@ export interface Queryable {
   ): Promise<QueryResult<R>>;
 }
 
+/** An open transaction: parameterised queries plus multi-statement scripts (migrations). */
+export interface Transaction extends Queryable {
+  exec(sql: string): Promise<void>;
+}
+
 export interface RelationalStore extends Queryable {
   /** "pg" or "pglite". */
   readonly adapter: string;
@@ -29,7 +34,7 @@ export interface RelationalStore extends Queryable {
    * Runs `fn` in one transaction on one connection; commits when it resolves, rolls back when
    * it throws. Nested calls are not supported: pass the `tx` down instead.
    */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Runs a multi-statement script with no parameters (migrations, seed files). */
   exec(sql: string): Promise<void>;
   health(): Promise<StoreHealth>;
