@@ -1,0 +1,3 @@
+-- Undo 0007_dashboards (reverse order).
+DROP TABLE metrics;
+DROP TABLE dashboards;

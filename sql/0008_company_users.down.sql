@@ -1,0 +1,2 @@
+-- Undo 0008_company_users.
+DROP TABLE company_users;
