@@ -1,0 +1,118 @@
+// createApp(stores, config): the whole HTTP API as a Hono app with no module-level state, so tests
+// build as many apps as they like and the same app runs on any Web-standard runtime.
+import { swaggerUI } from "@hono/swagger-ui";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import type { Config } from "./config.ts";
+import { AppError } from "./errors.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { accessLog } from "./http/access_log.ts";
+import { errorHandler, notFoundHandler } from "./http/errors.ts";
+import { type Authenticator, guard } from "./http/guard.ts";
+import { createHttpMetrics } from "./http/metrics.ts";
+import { createRouter } from "./http/openapi.ts";
+import { requestId } from "./http/request_id.ts";
+import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissions.ts";
+import type { Deps } from "./http/types.ts";
+import { createAuthenticator } from "./auth/authenticate.ts";
+import { createTokenService, type TokenService } from "./auth/tokens.ts";
+import { systemRoutes } from "./system/routes.ts";
+import { authRoutes } from "./auth/routes.ts";
+import { AUTH_PERMISSIONS } from "./auth/route_permissions.ts";
+import { crmRoutes } from "./crm/routes.ts";
+import { CRM_PERMISSIONS } from "./crm/route_permissions.ts";
+import { reportsRoutes } from "./reports/routes.ts";
+import { REPORTS_PERMISSIONS } from "./reports/route_permissions.ts";
+import type { Stores } from "./stores/types.ts";
+
+export interface AppOptions {
+  logger?: Logger;
+  now?: () => number;
+  tokens?: TokenService;
+  /** Replaces the token authenticator (tests of the guard itself). */
+  authenticate?: Authenticator;
+}
+
+/** Builds the API over `stores`; `config.auth.jwtSecret` must be set (main.ts ensures it). */
+export function createApp(stores: Stores, config: Config, options: AppOptions = {}) {
+  const secret = config.auth.jwtSecret;
+  if (!secret) throw new Error("createApp needs config.auth.jwtSecret");
+  const log = options.logger ?? createLogger(config.logLevel);
+  const deps: Deps = {
+    stores,
+    config,
+    log,
+    tokens: options.tokens ?? createTokenService(secret),
+    now: options.now ?? Date.now,
+  };
+  const metrics = createHttpMetrics();
+  const permissions = joinPermissionTables(
+    SYSTEM_PERMISSIONS,
+    AUTH_PERMISSIONS,
+    CRM_PERMISSIONS,
+    REPORTS_PERMISSIONS,
+  );
+
+  const app = createRouter();
+  app.onError(errorHandler(log));
+  app.notFound(notFoundHandler(() => app.routes));
+
+  app.use("*", requestId());
+  app.use("*", accessLog(log));
+  app.use("*", metrics.middleware);
+  app.use("*", secureHeaders());
+  app.use(
+    "*",
+    cors({
+      origin: config.corsOrigins,
+      allowHeaders: ["Authorization", "Content-Type", "If-Match", "X-Request-Id"],
+      exposeHeaders: [
+        "X-Request-Id",
+        "ETag",
+        "Location",
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+        "Retry-After",
+      ],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: () => {
+        throw new AppError(413, "payload_too_large", "Payload too large", {
+          detail: `The request body exceeds ${config.bodyLimitBytes} bytes`,
+        });
+      },
+    }),
+  );
+  app.use("*", guard(permissions, options.authenticate ?? createAuthenticator(deps)));
+
+  app.route("/", systemRoutes(deps, metrics.registry));
+  app.route("/api/v1", authRoutes(deps));
+  app.route("/api/v1", crmRoutes(deps));
+  app.route("/api/v1", reportsRoutes(deps));
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "polystore API",
+      version: "0.1.0",
+      description: "One HTTP API over relational, document, graph, cache and object stores.",
+    },
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+
+  return Object.assign(app, { deps, permissions });
+}
+
+export type App = ReturnType<typeof createApp>;

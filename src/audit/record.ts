@@ -1,0 +1,67 @@
+// Writes one audit_logs row per mutation, inside the caller's transaction, so a change and its
+// audit entry commit or roll back together. Secret-looking fields never reach old/new values.
+import type { Context } from "hono";
+import type { Queryable } from "../stores/relational/port.ts";
+import type { AppEnv } from "../http/types.ts";
+
+const SECRET_FIELD = /pass(word)?|secret|token|hash|api[_-]?key/i;
+
+export interface AuditEntry {
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  oldValues?: Record<string, unknown> | null;
+  newValues?: Record<string, unknown> | null;
+}
+
+/** Who did it and from where; taken from the request by `auditActor`. */
+export interface AuditActor {
+  userId: string | null;
+  agentId?: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+/** Copies `values` without secret-looking fields. */
+export function scrub(values: Record<string, unknown> | null | undefined) {
+  if (!values) return null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = SECRET_FIELD.test(k) ? "[redacted]" : v;
+  return out;
+}
+
+const IP = /^[0-9a-fA-F:.]{2,45}$/;
+
+/** The actor of the current request: principal, client IP, user agent and request id. */
+export function auditActor(c: Context<AppEnv>, clientIp: string | null): AuditActor {
+  return {
+    userId: c.get("principal")?.userId ?? null,
+    ip: clientIp && IP.test(clientIp) ? clientIp : null,
+    userAgent: c.req.header("User-Agent")?.slice(0, 500) ?? null,
+    requestId: c.get("requestId") ?? null,
+  };
+}
+
+/** Inserts the audit row with `tx`, the transaction that made the change. */
+export async function recordAudit(tx: Queryable, actor: AuditActor, entry: AuditEntry) {
+  await tx.query(
+    `insert into audit_logs
+       (user_id, agent_id, action, resource_type, resource_id, old_values, new_values,
+        ip_address, user_agent, request_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8::inet, $9, $10)`,
+    [
+      actor.userId,
+      actor.agentId ?? null,
+      entry.action,
+      entry.resourceType,
+      entry.resourceId,
+      scrub(entry.oldValues),
+      scrub(entry.newValues),
+      actor.ip,
+      actor.userAgent,
+      actor.requestId,
+    ],
+    { name: "audit_insert" },
+  );
+}

@@ -1,0 +1,4 @@
+// This domain's slice of the route permission table (joined in src/http/route_permissions.ts).
+import type { PermissionTable } from "../http/route_permissions.ts";
+
+export const AUTH_PERMISSIONS: PermissionTable = {};

@@ -1,0 +1,69 @@
+// Access tokens: HS256 JWTs from an algorithm allow-list with iss, aud, exp, iat, jti, sub and a
+// `typ` claim. Refresh tokens are opaque random strings stored hashed, so nothing a refresh
+// token carries can ever pass verifyAccess.
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+
+export const ACCESS_TTL_SECONDS = 15 * 60;
+export const ISSUER = "polystore";
+export const AUDIENCE = "polystore-api";
+const ALGORITHMS = ["HS256"];
+
+export interface AccessClaims {
+  sub: string;
+  jti: string;
+  exp: number;
+  iat: number;
+}
+
+export interface TokenService {
+  signAccess(userId: string): Promise<{ token: string; claims: AccessClaims }>;
+  /** Verified claims, or null for any invalid, expired, foreign or non-access token. */
+  verifyAccess(token: string): Promise<AccessClaims | null>;
+}
+
+/** Token signing and verification with a secret of at least 32 bytes. */
+export function createTokenService(
+  secret: string,
+  options: { ttlSeconds?: number; now?: () => number } = {},
+): TokenService {
+  const key = new TextEncoder().encode(secret);
+  const ttl = options.ttlSeconds ?? ACCESS_TTL_SECONDS;
+  const nowSeconds = () => Math.floor((options.now?.() ?? Date.now()) / 1000);
+  return {
+    async signAccess(userId) {
+      const iat = nowSeconds();
+      const claims: AccessClaims = { sub: userId, jti: crypto.randomUUID(), iat, exp: iat + ttl };
+      const token = await new SignJWT({ typ: "access" })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setSubject(claims.sub)
+        .setJti(claims.jti)
+        .setIssuedAt(claims.iat)
+        .setExpirationTime(claims.exp)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .sign(key);
+      return { token, claims };
+    },
+    async verifyAccess(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: ALGORITHMS,
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          requiredClaims: ["exp", "iat", "jti", "sub"],
+          currentDate: new Date(nowSeconds() * 1000),
+        });
+        if (payload.typ !== "access") return null;
+        return {
+          sub: payload.sub!,
+          jti: payload.jti!,
+          exp: payload.exp!,
+          iat: payload.iat!,
+        };
+      } catch (err) {
+        if (err instanceof joseErrors.JOSEError) return null;
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Types shared by the HTTP layer: the Hono environment (per-request variables) and the
+// dependencies every route module receives from createApp.
+import type { Config } from "../config.ts";
+import type { Logger } from "../log.ts";
+import type { Principal } from "../auth/principal.ts";
+import type { TokenService } from "../auth/tokens.ts";
+import type { Stores } from "../stores/types.ts";
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    /** Set by the guard for every non-public route. */
+    principal?: Principal;
+  };
+};
+
+/** Everything a route module may use; built once per app by createApp. */
+export interface Deps {
+  stores: Stores;
+  config: Config;
+  log: Logger;
+  tokens: TokenService;
+  /** Milliseconds since the epoch; injectable so tests can move time. */
+  now: () => number;
+}

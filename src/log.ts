@@ -1,0 +1,54 @@
+// Structured logging: one JSON object per line, with secrets redacted before anything is written.
+// The sink is injected so tests can capture lines and the app never writes to a global logger.
+
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+}
+
+const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[_-]?key|hash/i;
+
+/** Replaces the values of secret-looking keys, at any depth, with "[redacted]". */
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY.test(k) ? "[redacted]" : redact(v, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * A logger writing JSON lines at or above `level` to `sink` (stdout by default).
+ *
+ * @example
+ * const lines: string[] = [];
+ * const log = createLogger("info", (l) => lines.push(l));
+ * log.info("ready", { port: 8000 });
+ */
+export function createLogger(
+  level: LogLevel,
+  sink: (line: string) => void = (line) => console.log(line),
+): Logger {
+  const min = ORDER[level];
+  const write = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields) => {
+    if (ORDER[lvl] < min) return;
+    const base = { time: new Date().toISOString(), level: lvl, msg };
+    sink(JSON.stringify(fields ? { ...base, ...(redact(fields) as LogFields) } : base));
+  };
+  return {
+    debug: (m, f) => write("debug", m, f),
+    info: (m, f) => write("info", m, f),
+    warn: (m, f) => write("warn", m, f),
+    error: (m, f) => write("error", m, f),
+  };
+}

@@ -1,0 +1,8 @@
+// The reports routes, mounted under /api/v1 by createApp.
+import { createRouter } from "../http/openapi.ts";
+import type { Deps } from "../http/types.ts";
+
+export function reportsRoutes(_deps: Deps) {
+  const app = createRouter();
+  return app;
+}
