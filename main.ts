@@ -1,0 +1,68 @@
+// polystore entry point: config -> stores -> migrations -> Deno.serve, and on SIGINT/SIGTERM stop
+// accepting, drain in-flight requests, then close the stores.
+import { createApp } from "./src/app.ts";
+import { type Config, ConfigError, loadConfig } from "./src/config.ts";
+import { createLogger } from "./src/log.ts";
+import { loadMigrations } from "./src/migrate/files.ts";
+import { migrateUp } from "./src/migrate/runner.ts";
+import { loadOrCreateSecret } from "./src/secret_file.ts";
+import { openStores } from "./src/stores/mod.ts";
+
+async function start(config: Config): Promise<void> {
+  const started = performance.now();
+  const log = createLogger(config.logLevel);
+  const jwtSecret = config.auth.jwtSecret ?? await loadOrCreateSecret(config.dataDir);
+  const cfg: Config = { ...config, auth: { ...config.auth, jwtSecret } };
+
+  const stores = await openStores(cfg, log, { signingKey: jwtSecret });
+  const applied = await migrateUp(stores.relational, await loadMigrations());
+  if (applied.length > 0) log.info("migrations applied", { versions: applied });
+
+  const app = createApp(stores, cfg, { logger: log });
+  const shutdown = new AbortController();
+  const server = Deno.serve(
+    {
+      port: cfg.port,
+      hostname: cfg.host,
+      signal: shutdown.signal,
+      onListen: ({ hostname, port }) =>
+        log.info("listening", {
+          url: `http://${hostname}:${port}`,
+          start_ms: Math.round(performance.now() - started),
+          stores: Object.fromEntries(
+            (["relational", "documents", "graph", "cache", "objects"] as const).map((
+              r,
+            ) => [r, stores[r].adapter]),
+          ),
+        }),
+    },
+    (req, info) => app.fetch(req, { info }),
+  );
+
+  const stop = (signal: string) => {
+    log.info("shutting down", { signal });
+    // Aborting stops accepting connections; server.finished resolves once in-flight requests end.
+    shutdown.abort();
+  };
+  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+
+  await server.finished;
+  await stores.close();
+  log.info("stopped");
+}
+
+if (import.meta.main) {
+  let config: Config;
+  try {
+    config = loadConfig(Deno.env.toObject());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      Deno.exit(1);
+    }
+    throw err;
+  }
+  await start(config);
+  Deno.exit(0);
+}

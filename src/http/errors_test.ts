@@ -1,0 +1,115 @@
+// The error pieces on a small router: validation, malformed JSON, store errors, 404/405, 500.
+import assert from "node:assert/strict";
+import { createRoute, z } from "@hono/zod-openapi";
+import { createLogger } from "../log.ts";
+import { StoreError } from "../stores/errors.ts";
+import { errorHandler, notFoundHandler } from "./errors.ts";
+import { createRouter } from "./openapi.ts";
+import { requestId } from "./request_id.ts";
+
+function buildApp(logs: string[]) {
+  const app = createRouter();
+  app.onError(errorHandler(createLogger("debug", (l) => logs.push(l))));
+  app.notFound(notFoundHandler(() => app.routes));
+  app.use("*", requestId());
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/things",
+      request: {
+        body: {
+          content: {
+            "application/json": {
+              schema: z.strictObject({ name: z.string().min(2), score: z.number().int().max(100) }),
+            },
+          },
+        },
+      },
+      responses: { 201: { description: "created" } },
+    }),
+    (c) => c.json({ ok: true }, 201),
+  );
+  app.get("/boom", () => {
+    throw new Error("secret internals: password=hunter2 at db.ts:12");
+  });
+  app.get("/store/:code", (c) => {
+    throw new StoreError(c.req.param("code") as "conflict", "relational", "duplicate value", {
+      field: "email",
+    });
+  });
+  return app;
+}
+
+async function problem(res: Response) {
+  assert.equal(res.headers.get("Content-Type"), "application/problem+json");
+  return await res.json();
+}
+
+Deno.test("problem+json errors", async (t) => {
+  const logs: string[] = [];
+  const app = buildApp(logs);
+  const post = (body: string) =>
+    app.request("/things", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Request-Id": "req-abcdef12" },
+      body,
+    });
+
+  await t.step("validation failure is 422 with field paths and the request id", async () => {
+    const res = await post(JSON.stringify({ name: "x", score: 500, extra: 1 }));
+    assert.equal(res.status, 422);
+    const body = await problem(res);
+    assert.equal(body.request_id, "req-abcdef12");
+    const paths = body.errors.map((e: { path: string }) => e.path).sort();
+    assert.deepEqual(paths, ["extra", "name", "score"]);
+  });
+
+  await t.step("malformed JSON is 400", async () => {
+    const res = await post("{not json");
+    assert.equal(res.status, 400);
+    const body = await problem(res);
+    assert.match(body.detail, /not valid JSON/);
+  });
+
+  await t.step("unknown path is 404, wrong method is 405 with Allow", async () => {
+    const nf = await app.request("/nothing-here");
+    assert.equal(nf.status, 404);
+    assert.equal((await problem(nf)).status, 404);
+    const na = await app.request("/things", { method: "DELETE" });
+    assert.equal(na.status, 405);
+    assert.equal(na.headers.get("Allow"), "POST");
+    await problem(na);
+  });
+
+  await t.step("an unexpected error is a bare 500; details only in the log", async () => {
+    const res = await app.request("/boom");
+    assert.equal(res.status, 500);
+    const text = await res.text();
+    assert.doesNotMatch(text, /hunter2|db\.ts|secret internals/);
+    assert.ok(logs.some((l) => l.includes("secret internals")));
+  });
+
+  await t.step("store errors map to 409, 422, 404 and 503 with Retry-After", async () => {
+    const expected: Record<string, number> = {
+      conflict: 409,
+      invalid: 422,
+      not_found: 404,
+      unavailable: 503,
+      timeout: 503,
+    };
+    for (const [code, status] of Object.entries(expected)) {
+      const res = await app.request(`/store/${code}`);
+      assert.equal(res.status, status, code);
+      const body = await problem(res);
+      if (code === "conflict" || code === "invalid") assert.equal(body.errors[0].path, "email");
+      if (status === 503) assert.equal(res.headers.get("Retry-After"), "5");
+    }
+  });
+
+  await t.step("a sane client request id is kept, an insane one replaced", async () => {
+    const kept = await app.request("/nothing", { headers: { "X-Request-Id": "abc-12345678" } });
+    assert.equal(kept.headers.get("X-Request-Id"), "abc-12345678");
+    const bad = await app.request("/nothing", { headers: { "X-Request-Id": "<script>" } });
+    assert.match(bad.headers.get("X-Request-Id")!, /^[0-9a-f-]{36}$/);
+  });
+});
