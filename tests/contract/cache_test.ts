@@ -11,6 +11,38 @@ Deno.test("cache contract: memory", async (t) => {
   await cacheContract(t, () => openMemoryCache());
 });
 
+Deno.test("cache: memory adapter stays within its bounds, dropping least recently used", async () => {
+  const byCount = openMemoryCache({ maxEntries: 3 });
+  try {
+    for (const k of ["a", "b", "c"]) await byCount.set(k, k);
+    assert.equal(await byCount.get("a"), "a"); // touch: b is now the least recently used
+    await byCount.set("d", "d");
+    assert.equal(await byCount.get("b"), null);
+    assert.deepEqual((await byCount.scan("*")).sort(), ["a", "c", "d"]);
+    assert.equal((await byCount.info()).keys, 3);
+  } finally {
+    await byCount.close();
+  }
+
+  const byBytes = openMemoryCache({ maxBytes: 10_000 });
+  try {
+    for (let i = 0; i < 10; i++) await byBytes.set(`k${i}`, "x".repeat(1000));
+    const info = await byBytes.info();
+    assert.ok(info.memory_bytes <= 10_000, `memory ${info.memory_bytes}`);
+    assert.ok(info.keys < 10 && info.keys >= 3, `keys ${info.keys}`);
+    assert.equal(await byBytes.get("k9"), "x".repeat(1000));
+    assert.equal(await byBytes.get("k0"), null);
+    // Larger than the whole cache: refused loudly, not silently dropped.
+    await assert.rejects(
+      byBytes.set("huge", "y".repeat(6000)),
+      (err) => isStoreError(err, "invalid"),
+    );
+    assert.equal(await byBytes.get("k9"), "x".repeat(1000));
+  } finally {
+    await byBytes.close();
+  }
+});
+
 serverTest("cache contract: redis (server)", ["REDIS_URL"], async (t) => {
   await cacheContract(
     t,
@@ -93,6 +125,8 @@ serverTest("cache: redis comes back by itself after a server restart", ["REDIS_U
   try {
     await cache.set("k", "before");
     assert.equal((await cache.health()).status, "ok");
+    const heard: string[] = [];
+    await cache.subscribe("news", (m) => heard.push(m));
 
     server.kill("SIGTERM");
     await server.status;
@@ -115,6 +149,14 @@ serverTest("cache: redis comes back by itself after a server restart", ["REDIS_U
     assert.equal(await cache.get("k"), null);
     await cache.set("k", "after");
     assert.equal(await cache.get("k"), "after");
+    // The subscriber connection reconnects and resubscribes on its own too.
+    const resumed = performance.now();
+    while (heard.length === 0) {
+      assert.ok(performance.now() - resumed < 5000, "subscription not restored within 5 s");
+      await cache.publish("news", "again").catch(() => {});
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(heard[0], "again");
   } finally {
     await cache.close();
     server.kill("SIGTERM");
