@@ -1,0 +1,179 @@
+// Serves the folder adapter's signed URLs (MinIO serves its own): GET streams an object, PUT
+// stores one, each only with a genuine, unexpired signature for that method, object, type and size.
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { AppError, notFound } from "../errors.ts";
+import { isStoreError } from "../stores/errors.ts";
+import { SIGNED_URL_BASE_PATH } from "../stores/objects/folder.ts";
+import type { FolderObjectStore } from "../stores/objects/folder.ts";
+import type { GrantRefusal } from "../stores/objects/signing.ts";
+
+/** What the routes need from the store: the folder adapter provides it. */
+export type SignedUrlStore = Pick<FolderObjectStore, "get" | "put" | "verifySignedRequest">;
+
+/** Where to mount the sub-app so the store's URLs reach it. */
+export const SIGNED_URL_MOUNT = SIGNED_URL_BASE_PATH;
+
+/**
+ * The sub-app for signed URLs; mount it at {@link SIGNED_URL_MOUNT}.
+ *
+ * Refusals are problem+json: 403 for a missing or bad signature, a URL used with another method,
+ * and an expired URL (403 rather than 410, as S3 answers, so clients handle both stores alike);
+ * 404 for a missing object; 413 over the signed size; 415 for another content type.
+ *
+ * @example
+ * ```ts
+ * app.route(SIGNED_URL_MOUNT, signedUrlRoutes(folderObjects));
+ * ```
+ */
+export function signedUrlRoutes(store: SignedUrlStore): Hono {
+  const app = new Hono();
+
+  // Hono answers HEAD with this handler too, without the body.
+  app.get("/:bucket/:key{.+}", async (c) => {
+    const { bucket, key } = await authorise(store, c);
+    let object;
+    try {
+      object = await store.get(bucket, key);
+    } catch (err) {
+      if (isStoreError(err, "not_found")) throw notFound("No object at this URL");
+      throw err;
+    }
+    const { info, body } = object;
+    const head = c.req.method === "HEAD";
+    if (head) await body.cancel(); // closes the file
+    return new Response(head ? null : body, {
+      headers: {
+        "Content-Type": info.content_type,
+        "Content-Length": String(info.size),
+        "ETag": `"${info.etag}"`,
+        "Last-Modified": info.last_modified.toUTCString(),
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+  });
+
+  app.put("/:bucket/:key{.+}", async (c) => {
+    const { bucket, key, grant } = await authorise(store, c);
+    const sent = c.req.header("Content-Type");
+    if (grant.contentType !== undefined && !sameMediaType(sent, grant.contentType)) {
+      throw new AppError(415, "unsupported_media_type", "Unsupported media type", {
+        detail: `This URL accepts only ${grant.contentType}`,
+      });
+    }
+    const declared = c.req.header("Content-Length");
+    const length = declared === undefined ? undefined : Number(declared);
+    if (length !== undefined && !(Number.isSafeInteger(length) && length >= 0)) {
+      throw new AppError(400, "bad_request", "Bad request", { detail: "Bad Content-Length" });
+    }
+    if (grant.maxSize !== undefined && length !== undefined && length > grant.maxSize) {
+      throw tooLarge(grant.maxSize);
+    }
+    const raw = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (ctl) => ctl.close() });
+    // Content-Length can be absent (chunked) or wrong, so the limit is also kept while streaming.
+    const body = grant.maxSize === undefined ? raw : raw.pipeThrough(sizeLimit(grant.maxSize));
+    let info;
+    try {
+      info = await store.put(bucket, key, body, {
+        contentType: sent?.trim() || grant.contentType,
+        ...(length !== undefined ? { size: length } : {}),
+      });
+    } catch (err) {
+      if (err instanceof TooLarge) throw tooLarge(err.max);
+      throw err;
+    }
+    return c.json({ bucket, key: info.key, size: info.size, etag: info.etag }, 200, {
+      "ETag": `"${info.etag}"`,
+    });
+  });
+
+  app.onError((err, c) => problem(c, err));
+  return app;
+}
+
+async function authorise(store: SignedUrlStore, c: Context) {
+  const bucket = c.req.param("bucket") ?? "";
+  const key = c.req.param("key") ?? "";
+  const check = await store.verifySignedRequest({
+    method: c.req.method,
+    bucket,
+    key,
+    params: new URL(c.req.url).searchParams,
+  });
+  if (!check.ok) throw refusal(check.reason);
+  return { bucket, key, grant: check.grant };
+}
+
+const REFUSALS: Record<GrantRefusal, [code: string, detail: string]> = {
+  missing_signature: ["signature_missing", "This URL carries no signature"],
+  bad_signature: ["signature_invalid", "The URL's signature does not match"],
+  wrong_method: ["method_not_signed", "The URL was not signed for this method"],
+  expired: ["signed_url_expired", "The signed URL has expired"],
+};
+
+function refusal(reason: GrantRefusal): AppError {
+  const [code, detail] = REFUSALS[reason];
+  return new AppError(403, code, "Forbidden", { detail });
+}
+
+/** Thrown inside the upload stream when it passes the signed size. */
+class TooLarge extends Error {
+  constructor(readonly max: number) {
+    super(`upload exceeds ${max} bytes`);
+  }
+}
+
+function tooLarge(max: number): AppError {
+  return new AppError(413, "payload_too_large", "Payload too large", {
+    detail: `This URL accepts at most ${max} bytes`,
+  });
+}
+
+function sizeLimit(max: number): TransformStream<Uint8Array, Uint8Array> {
+  let seen = 0;
+  return new TransformStream({
+    transform(chunk, ctl) {
+      seen += chunk.length;
+      if (seen > max) ctl.error(new TooLarge(max));
+      else ctl.enqueue(chunk);
+    },
+  });
+}
+
+/** Compares media types without parameters: browsers append "; charset=…" on their own. */
+function sameMediaType(sent: string | undefined, signed: string): boolean {
+  const essence = (v: string) => v.split(";")[0].trim().toLowerCase();
+  return sent !== undefined && essence(sent) === essence(signed);
+}
+
+/**
+ * The local error mapping, so the sub-app answers problem+json on its own. The app's error
+ * middleware supersedes it when mounted; keep it this small.
+ */
+function problem(c: Context, err: unknown): Response {
+  const e = err instanceof AppError
+    ? err
+    : isStoreError(err, "not_found")
+    ? notFound(err.message)
+    : isStoreError(err, "invalid", "conflict")
+    ? new AppError(err.code === "invalid" ? 400 : 409, err.code, "Refused", { detail: err.message })
+    : isStoreError(err, "unavailable", "timeout")
+    ? new AppError(503, "store_unavailable", "Service unavailable", {
+      detail: "The objects store is not answering; try again shortly",
+      headers: { "Retry-After": "5" },
+    })
+    : new AppError(500, "internal", "Internal server error");
+  const body = {
+    type: `https://polystore.dev/problems/${e.code}`,
+    title: e.title,
+    status: e.status,
+    detail: e.detail ?? e.title,
+    instance: c.req.path,
+    request_id: c.req.header("X-Request-Id") ?? null,
+  };
+  return new Response(JSON.stringify(body), {
+    status: e.status,
+    headers: { ...e.headers, "Content-Type": "application/problem+json" },
+  });
+}
