@@ -1,7 +1,8 @@
 // Runs the graph contract on each adapter: Postgres tables on PGlite in memory (always), on
-// server Postgres, and Neo4j over Bolt (when their settings are present).
+// server Postgres, and Neo4j over Bolt (when their settings are present), plus failure modes.
 import { expect } from "expect";
 import { StoreError } from "../../src/stores/errors.ts";
+import { openNeo4jGraph } from "../../src/stores/graph/neo4j.ts";
 import { openPostgresGraph } from "../../src/stores/graph/postgres.ts";
 import { openPglite } from "../../src/stores/relational/pglite.ts";
 import { openPg } from "../../src/stores/relational/pg.ts";
@@ -46,4 +47,81 @@ Deno.test("graph: a closed relational store reports the graph as down", async ()
   const err = await g.getNode({ label: "Tag", id: "x" }).catch((e) => e);
   expect(err).toBeInstanceOf(StoreError);
   expect((err as StoreError).store).toBe("graph");
+});
+
+function neo4jOptions(url = serverSetting("NEO4J_URL")!) {
+  return {
+    url,
+    user: serverSetting("NEO4J_USER")!,
+    password: serverSetting("NEO4J_PASSWORD")!,
+    timeoutMs: 10_000,
+  };
+}
+
+serverTest(
+  "graph contract: neo4j",
+  ["NEO4J_URL", "NEO4J_USER", "NEO4J_PASSWORD"],
+  async (t) => {
+    await graphContract(t, () => openNeo4jGraph(neo4jOptions()), { exclusive: false });
+    for (const scheme of ["neo4j", "bolt"]) {
+      await t.step(`${scheme}:// URLs connect`, async () => {
+        const url = serverSetting("NEO4J_URL")!.replace(/^[a-z0-9+]+:\/\//, `${scheme}://`);
+        const g = await openNeo4jGraph(neo4jOptions(url));
+        try {
+          expect(await g.health()).toMatchObject({ status: "ok", adapter: "neo4j" });
+          const id = `${crypto.randomUUID()}-${scheme}`;
+          await g.upsertNode({ label: "Tag", id }, { scheme });
+          expect((await g.getNode({ label: "Tag", id }))?.props).toEqual({ scheme });
+          expect(await g.deleteNode({ label: "Tag", id })).toBe(true);
+        } finally {
+          await g.close();
+        }
+      });
+    }
+    await t.step("wrong password is unavailable, not a hang", async () => {
+      const err = await openNeo4jGraph({ ...neo4jOptions(), password: "wrong-password" })
+        .catch((e) => e);
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).code).toBe("unavailable");
+      expect(String((err as StoreError).message)).not.toContain("wrong-password");
+    });
+  },
+);
+
+Deno.test({
+  name: "graph: neo4j that is down fails fast as unavailable",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const down = { url: "bolt://127.0.0.1:1", user: "neo4j", password: "x", timeoutMs: 2_000 };
+    await t.step("open with verification rejects within 5 s", async () => {
+      const started = performance.now();
+      const err = await openNeo4jGraph(down).catch((e) => e);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(err).toBeInstanceOf(StoreError);
+      expect(["unavailable", "timeout"]).toContain((err as StoreError).code);
+    });
+    await t.step("a lazily opened store rejects calls and reports down", async () => {
+      const g = await openNeo4jGraph({ ...down, verify: false });
+      try {
+        const started = performance.now();
+        const err = await g.upsertNode({ label: "Tag", id: "x" }).catch((e) => e);
+        expect(performance.now() - started).toBeLessThan(5_000);
+        expect(err).toBeInstanceOf(StoreError);
+        expect(["unavailable", "timeout"]).toContain((err as StoreError).code);
+        const read = await g.neighbours({ label: "Tag", id: "x" }).catch((e) => e);
+        expect(["unavailable", "timeout"]).toContain((read as StoreError).code);
+        const h = await g.health();
+        expect(h.status).toBe("down");
+        expect(h.adapter).toBe("neo4j");
+        expect(h.latency_ms).toBeLessThan(5_000);
+      } finally {
+        await g.close();
+      }
+    });
+    await t.step("a URL of another scheme is invalid", async () => {
+      const err = await openNeo4jGraph({ ...down, url: "http://127.0.0.1:7474" }).catch((e) => e);
+      expect((err as StoreError).code).toBe("invalid");
+    });
+  },
 });
