@@ -99,6 +99,11 @@ interface Sidecar {
  * ```
  */
 export async function openFolderObjects(opts: FolderObjectsOptions): Promise<FolderObjectStore> {
+  if (opts.signingKey.length < 16) {
+    throw new StoreError("invalid", "objects", "signing key must be at least 16 characters", {
+      field: "signingKey",
+    });
+  }
   const root = resolve(opts.root);
   try {
     for (const dir of ["buckets", "data", "meta", "tmp"]) {
@@ -208,8 +213,15 @@ class FolderStore implements FolderObjectStore {
         };
         await fs(() => Deno.writeTextFile(tmpMeta, JSON.stringify(sidecar)));
         // The sidecar lands first: the data file is what makes the object exist.
-        await this.#moveInto(tmpMeta, "meta", bucket, key);
-        await this.#moveInto(tmpData, "data", bucket, key);
+        const metaPath = await this.#moveInto(tmpMeta, "meta", bucket, key);
+        try {
+          await this.#moveInto(tmpData, "data", bucket, key);
+        } catch (err) {
+          // No object came of it, so neither may its sidecar (it would block the key later).
+          await Deno.remove(metaPath).catch(() => {});
+          await this.#prune("meta", bucket, metaPath);
+          throw err;
+        }
         return toInfo(bucket, key, sidecar);
       } catch (err) {
         await Deno.remove(tmpData).catch(() => {});
@@ -432,7 +444,9 @@ class FolderStore implements FolderObjectStore {
         if (await this.remove(bucket, key)) removed++;
       }
     }
-    await this.#cleanTmp(nowMs);
+    // Temp files carry real mtimes, so their age is measured on the wall clock, whatever `now`
+    // the sweep was asked to assume.
+    await this.#cleanTmp(Date.now());
     return removed;
   }
 
@@ -489,7 +503,12 @@ class FolderStore implements FolderObjectStore {
   }
 
   /** Renames a finished temp file to `key`'s place, creating folders as needed. */
-  async #moveInto(tmp: string, tree: "data" | "meta", bucket: string, key: string) {
+  async #moveInto(
+    tmp: string,
+    tree: "data" | "meta",
+    bucket: string,
+    key: string,
+  ): Promise<string> {
     const path = this.#objectPath(tree, bucket, key);
     // A concurrent remove may prune a folder we just made; one retry covers that race.
     for (let attempt = 1;; attempt++) {
@@ -497,7 +516,7 @@ class FolderStore implements FolderObjectStore {
         await Deno.mkdir(dirname(path), { recursive: true });
         await this.#assertInside(tree, bucket, dirname(path), key);
         await Deno.rename(tmp, path);
-        return;
+        return path;
       } catch (err) {
         if (attempt < 3 && err instanceof Deno.errors.NotFound) continue;
         throw err;
