@@ -2,7 +2,7 @@
 // stores one, each only with a genuine, unexpired signature for that method, object, type and size.
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { AppError, notFound } from "../errors.ts";
+import { AppError, conflict, notFound, unprocessable } from "../errors.ts";
 import { isStoreError } from "../stores/errors.ts";
 import { SIGNED_URL_BASE_PATH } from "../stores/objects/folder.ts";
 import type { FolderObjectStore } from "../stores/objects/folder.ts";
@@ -156,8 +156,10 @@ function problem(c: Context, err: unknown): Response {
     ? err
     : isStoreError(err, "not_found")
     ? notFound(err.message)
-    : isStoreError(err, "invalid", "conflict")
-    ? new AppError(err.code === "invalid" ? 400 : 409, err.code, "Refused", { detail: err.message })
+    : isStoreError(err, "invalid")
+    ? unprocessable(err.message)
+    : isStoreError(err, "conflict")
+    ? conflict(err.message)
     : isStoreError(err, "unavailable", "timeout")
     ? new AppError(503, "store_unavailable", "Service unavailable", {
       detail: "The objects store is not answering; try again shortly",

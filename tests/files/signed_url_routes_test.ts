@@ -218,6 +218,26 @@ Deno.test("signed PUT refusals", async (t) => {
       await expectProblem(res, 403, "signed_url_expired");
       assert.equal(await store.stat("temp", "up/late.txt"), null);
     });
+    await t.step("a body shorter than its Content-Length is 422 and not stored", async () => {
+      const open = await store.signedPutUrl("temp", "up/short.txt", 60);
+      const body = new ReadableStream<Uint8Array>({
+        start(ctl) {
+          ctl.enqueue(new Uint8Array(3));
+          ctl.close();
+        },
+      });
+      const res = await app.request(
+        new Request(open, {
+          method: "PUT",
+          body,
+          headers: { "Content-Length": "5" },
+          // @ts-ignore: Deno's Request accepts duplex for stream bodies
+          duplex: "half",
+        }),
+      );
+      await expectProblem(res, 422, "validation_failed");
+      assert.equal(await store.stat("temp", "up/short.txt"), null);
+    });
     await t.step("an upload into a missing bucket is 404", async () => {
       const nowhere = await store.signedPutUrl("no-such-bucket", "x.txt", 60);
       await expectProblem(
