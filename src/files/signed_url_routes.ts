@@ -2,7 +2,7 @@
 // stores one, each only with a genuine, unexpired signature for that method, object, type and size.
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { AppError, conflict, notFound, unprocessable } from "../errors.ts";
+import { AppError, notFound } from "../errors.ts";
 import { isStoreError } from "../stores/errors.ts";
 import { SIGNED_URL_BASE_PATH } from "../stores/objects/folder.ts";
 import type { FolderObjectStore } from "../stores/objects/folder.ts";
@@ -88,7 +88,6 @@ export function signedUrlRoutes(store: SignedUrlStore): Hono {
     });
   });
 
-  app.onError((err, c) => problem(c, err));
   return app;
 }
 
@@ -151,31 +150,3 @@ function sameMediaType(sent: string | undefined, signed: string): boolean {
  * The local error mapping, so the sub-app answers problem+json on its own. The app's error
  * middleware supersedes it when mounted; keep it this small.
  */
-function problem(c: Context, err: unknown): Response {
-  const e = err instanceof AppError
-    ? err
-    : isStoreError(err, "not_found")
-    ? notFound(err.message)
-    : isStoreError(err, "invalid")
-    ? unprocessable(err.message)
-    : isStoreError(err, "conflict")
-    ? conflict(err.message)
-    : isStoreError(err, "unavailable", "timeout")
-    ? new AppError(503, "store_unavailable", "Service unavailable", {
-      detail: "The objects store is not answering; try again shortly",
-      headers: { "Retry-After": "5" },
-    })
-    : new AppError(500, "internal", "Internal server error");
-  const body = {
-    type: `https://polystore.dev/problems/${e.code}`,
-    title: e.title,
-    status: e.status,
-    detail: e.detail ?? e.title,
-    instance: c.req.path,
-    request_id: c.req.header("X-Request-Id") ?? null,
-  };
-  return new Response(JSON.stringify(body), {
-    status: e.status,
-    headers: { ...e.headers, "Content-Type": "application/problem+json" },
-  });
-}

@@ -1,7 +1,7 @@
 // Registers the objects contract for the folder adapter (always) and MinIO (S3_ENDPOINT), plus
 // what only the folder adapter does: the lifecycle sweeper, path containment, atomic writes.
 import assert from "node:assert/strict";
-import { Hono } from "hono";
+import { mountWithErrors } from "../support/error_app.ts";
 import { SIGNED_URL_MOUNT, signedUrlRoutes } from "../../src/files/signed_url_routes.ts";
 import { isStoreError } from "../../src/stores/errors.ts";
 import { ensureStandardBuckets, STANDARD_BUCKETS } from "../../src/stores/objects/buckets.ts";
@@ -42,7 +42,7 @@ Deno.test("objects contract: folder", async (t) => {
         signingKey: SIGNING_KEY,
         publicUrl: "http://polystore.test",
       });
-      const app = new Hono().route(SIGNED_URL_MOUNT, signedUrlRoutes(store));
+      const app = mountWithErrors(SIGNED_URL_MOUNT, signedUrlRoutes(store));
       return {
         store,
         fetchSigned: async (url, init) => await app.request(url, init),

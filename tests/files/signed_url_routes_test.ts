@@ -1,7 +1,8 @@
 // The signed-URL sub-app over the folder adapter: what it serves, what it stores, and each
 // refusal as problem+json with its status.
 import assert from "node:assert/strict";
-import { Hono } from "hono";
+import type { Hono } from "hono";
+import { mountWithErrors } from "../support/error_app.ts";
 import { SIGNED_URL_MOUNT, signedUrlRoutes } from "../../src/files/signed_url_routes.ts";
 import { type FolderObjectStore, openFolderObjects } from "../../src/stores/objects/folder.ts";
 
@@ -17,7 +18,7 @@ async function setup(
     now: () => clock.ms,
   });
   await store.ensureBucket("temp");
-  const app = new Hono().route(SIGNED_URL_MOUNT, signedUrlRoutes(store));
+  const app = mountWithErrors(SIGNED_URL_MOUNT, signedUrlRoutes(store));
   try {
     await fn({ store, app, clock });
   } finally {
@@ -249,14 +250,13 @@ Deno.test("signed PUT refusals", async (t) => {
   });
 });
 
-Deno.test("the sub-app answers problem+json when mounted in an app", async () => {
+Deno.test("the sub-app answers problem+json through the app error handler", async () => {
   await setup(async ({ store }) => {
-    const outer = new Hono();
-    outer.route(SIGNED_URL_MOUNT, signedUrlRoutes(store));
+    const outer = mountWithErrors(SIGNED_URL_MOUNT, signedUrlRoutes(store));
     const res = await outer.request(`${SIGNED_URL_MOUNT}/temp/x.txt`, {
-      headers: { "X-Request-Id": "req-123" },
+      headers: { "X-Request-Id": "req-12345678" },
     });
     await expectProblem(res.clone(), 403, "signature_missing");
-    assert.equal((await res.json()).request_id, "req-123");
+    assert.equal((await res.json()).request_id, "req-12345678");
   });
 });
