@@ -25,13 +25,15 @@ RUN=$SVC/run
 
 ALL=(postgres redis minio ferretdb neo4j)
 
-PG_PORT=55432
-REDIS_PORT=56379
-FERRETDB_PORT=57017
-NEO4J_BOLT_PORT=57687
-NEO4J_HTTP_PORT=57474
-MINIO_PORT=59000
-MINIO_CONSOLE_PORT=59001
+# Fixed ports that tests, .env.example and compose.yaml agree on. The overrides exist only to run a
+# second, separate set (another POLYSTORE_SERVICES_DIR) beside the first, e.g. to time a cold start.
+PG_PORT=${POLYSTORE_PG_PORT:-55432}
+REDIS_PORT=${POLYSTORE_REDIS_PORT:-56379}
+FERRETDB_PORT=${POLYSTORE_FERRETDB_PORT:-57017}
+NEO4J_BOLT_PORT=${POLYSTORE_NEO4J_BOLT_PORT:-57687}
+NEO4J_HTTP_PORT=${POLYSTORE_NEO4J_HTTP_PORT:-57474}
+MINIO_PORT=${POLYSTORE_MINIO_PORT:-59000}
+MINIO_CONSOLE_PORT=${POLYSTORE_MINIO_CONSOLE_PORT:-59001}
 
 # Fixed development credentials: every server listens on loopback only.
 PG_USER=polystore
@@ -99,7 +101,8 @@ spawn() {
   local name=$1
   shift
   : >"$LOGS/$name.log"
-  (exec nohup "$@" </dev/null >>"$LOGS/$name.log" 2>&1) &
+  # fd 9 holds the lock of this script; a server must not inherit it.
+  (exec nohup "$@" </dev/null >>"$LOGS/$name.log" 2>&1 9>&-) &
   echo $! >"$RUN/$name.pid"
 }
 
@@ -216,7 +219,7 @@ EOF
   : >"$LOGS/postgres.log"
   if is_root; then chown postgres: "$LOGS/postgres.log"; fi
   log "postgres: starting on 127.0.0.1:$PG_PORT"
-  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t "$WAIT_POSTGRES" start >/dev/null ||
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t "$WAIT_POSTGRES" start >/dev/null 9>&- ||
     {
       tail -n 30 "$LOGS/postgres.log" >&2
       die "postgres: pg_ctl start failed"
