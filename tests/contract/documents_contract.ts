@@ -292,6 +292,8 @@ export async function documentsContract(
       assert.deepEqual(await order({ g: 1, n: -1 }), ["m5", "z0", "x3", "x2", "x1", "y2"]);
       assert.deepEqual(await order({ g: -1, n: 1 }), ["y2", "x1", "x2", "x3", "z0", "m5"]);
       assert.deepEqual(await order({ n: 1 }), ["z0", "x1", "x2", "y2", "x3", "m5"]);
+      // Ties are broken by _id in the direction of the last key.
+      assert.deepEqual(await order({ n: -1 }), ["m5", "x3", "y2", "x2", "x1", "z0"]);
       assert.deepEqual(await order({ _id: -1 }), ["z0", "y2", "x3", "x2", "x1", "m5"]);
       assert.deepEqual(idsOf((await c.find({})).items), ["m5", "x1", "x2", "x3", "y2", "z0"]);
       await rejectsWith(c.find({}, { sort: { n: 2 as 1 } }), "invalid");
@@ -311,6 +313,7 @@ export async function documentsContract(
         { g: 1, n: -1 },
         { at: -1, n: 1 },
         { label: 1 },
+        { label: -1 },
         undefined,
       ];
       for (const sort of sorts) {

@@ -2,7 +2,7 @@
 // validated subset reaches the server; `$contains` becomes a case-insensitive regex on the
 // escaped needle (FerretDB 1.x has no $text, and a regex works on both servers).
 import type { CursorPosition } from "./cursor.ts";
-import type { FilterNode, SortKey } from "./filter_validate.ts";
+import { type FilterNode, type SortKey, tieBreakDir } from "./filter_validate.ts";
 import type { UpdateOp } from "./update_validate.ts";
 
 export type MongoFilter = Record<string, unknown>;
@@ -71,7 +71,7 @@ export function toMongoUpdate(ops: readonly UpdateOp[]): Record<string, Record<s
 export function toMongoSort(sort: readonly SortKey[]): Record<string, 1 | -1> {
   const out: Record<string, 1 | -1> = {};
   for (const k of sort) out[k.path] = k.dir;
-  if (!("_id" in out)) out._id = 1;
+  if (!("_id" in out)) out._id = tieBreakDir(sort);
   return out;
 }
 
@@ -118,7 +118,9 @@ function beyond(path: string, v: unknown, dir: 1 | -1): MongoFilter | null {
 /** Keyset condition: documents after `pos` in the order of `sort` (then `_id`). */
 export function mongoAfter(sort: readonly SortKey[], pos: CursorPosition): MongoFilter {
   const keys = sort.map((k, i) => ({ path: k.path, dir: k.dir, value: pos.values[i] }));
-  if (!keys.some((k) => k.path === "_id")) keys.push({ path: "_id", dir: 1, value: pos.id });
+  if (!keys.some((k) => k.path === "_id")) {
+    keys.push({ path: "_id", dir: tieBreakDir(sort), value: pos.id });
+  }
   const terms: MongoFilter[] = [];
   keys.forEach((k, i) => {
     const step = beyond(k.path, k.value, k.dir);

@@ -7,7 +7,7 @@
 // the same type (numbers, strings by code point, Dates by instant), a missing field equals null,
 // and $ne / $nin match documents that lack the field.
 import { encodeValue, type Json } from "./value_codec.ts";
-import { type FilterNode, PATH_RE, type SortKey } from "./filter_validate.ts";
+import { type FilterNode, PATH_RE, type SortKey, tieBreakDir } from "./filter_validate.ts";
 import type { CursorPosition } from "./cursor.ts";
 
 /** Collects bind parameters and hands out `$n::type` placeholders. */
@@ -220,7 +220,7 @@ function components(sort: readonly SortKey[], body: string, id: string): Compone
     }
   }
   // The id breaks ties, so every page boundary is exact.
-  out.push({ expr: id, dir: 1 });
+  out.push({ expr: id, dir: tieBreakDir(sort) });
   return out;
 }
 

@@ -149,6 +149,14 @@ export function parseSort(sort: SortSpec | undefined): SortKey[] {
   return keys;
 }
 
+/**
+ * Direction of the `_id` tie-breaker that ends every sort: that of the last sort key (ascending
+ * when unsorted), so an all-descending sort is one index scan and one row comparison.
+ */
+export function tieBreakDir(sort: readonly SortKey[]): 1 | -1 {
+  return sort.at(-1)?.dir ?? 1;
+}
+
 /** Page size: default 50, capped at 1000; must be a positive whole number. */
 export function parseLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;

@@ -20,7 +20,13 @@ import {
   sortComponents,
   SqlParams,
 } from "./filter_sql.ts";
-import { parseFilter, parseLimit, parseSort, validateCollectionName } from "./filter_validate.ts";
+import {
+  parseFilter,
+  parseLimit,
+  parseSort,
+  tieBreakDir,
+  validateCollectionName,
+} from "./filter_validate.ts";
 import { type ParsedIndex, parseIndexSpec, sameIndex } from "./index_spec.ts";
 import { ndjsonBatches } from "./ndjson.ts";
 import type {
@@ -111,10 +117,15 @@ function indexExprs(index: ParsedIndex): string[] {
     // Missing and null count as the same value, as in a MongoDB unique index.
     return index.keys.map((k) => `(coalesce(body #> ${pgPath(k.path)}, 'null'::jsonb))`);
   }
-  // The same expressions find() orders by, so a sorted page can be read off the index.
-  return index.keys.flatMap((k) =>
-    sortComponents(`(body #> ${pgPath(k.path)})`).map((e) => `${e}${k.dir === 1 ? "" : " DESC"}`)
-  );
+  // The same expressions (and _id tie-breaker) find() orders by, so a sorted page is read off
+  // the index and the keyset condition of the next page becomes an index bound.
+  const desc = (dir: 1 | -1) => (dir === 1 ? "" : " DESC");
+  return [
+    ...index.keys.flatMap((k) =>
+      sortComponents(`(body #> ${pgPath(k.path)})`).map((e) => `${e}${desc(k.dir)}`)
+    ),
+    `id${desc(tieBreakDir(index.keys))}`,
+  ];
 }
 
 interface PreparedDoc {
