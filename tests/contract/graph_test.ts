@@ -9,6 +9,10 @@ import { openPg } from "../../src/stores/relational/pg.ts";
 import { serverSetting, serverTest } from "../support/profile.ts";
 import { graphContract } from "./graph_contract.ts";
 
+async function* linesOf(lines: readonly string[]): AsyncGenerator<string> {
+  for (const l of lines) yield l;
+}
+
 Deno.test("graph contract: postgres tables on PGlite", async (t) => {
   const db = await openPglite("memory://");
   try {
@@ -125,3 +129,81 @@ Deno.test({
     });
   },
 });
+
+/** Small deterministic generator (LCG), so a disagreement can be replayed from its seed. */
+function seeded(seed: number): (n: number) => number {
+  let s = seed;
+  return (n) => {
+    s = (s * 48271) % 2147483647;
+    return s % n;
+  };
+}
+
+serverTest(
+  "graph adapters agree: Postgres tables and Neo4j on one random graph",
+  ["NEO4J_URL", "NEO4J_USER", "NEO4J_PASSWORD"],
+  async (t) => {
+    const seed = 1 + Math.floor(Math.random() * 1_000_000);
+    const rnd = seeded(seed);
+    const p = crypto.randomUUID().slice(0, 8);
+    const labels = ["Insight", "Tag", "User"];
+    const types = ["RELATES_TO", "TAGGED", "AUTHORED"];
+    const directions = ["out", "in", "both"] as const;
+    const nodes = Array.from({ length: 60 }, (_, i) => ({ label: labels[i % 3], id: `${p}-${i}` }));
+    const lines = nodes.map((n, i) => JSON.stringify({ kind: "node", ...n, props: { i } }));
+    for (let k = 0; k < 150; k++) {
+      const from = nodes[rnd(60)];
+      const to = nodes[rnd(60)];
+      const props = { k, strength: rnd(100) / 100 };
+      lines.push(JSON.stringify({ kind: "edge", from, type: types[rnd(3)], to, props }));
+    }
+    const db = await openPglite("memory://");
+    const pg = await openPostgresGraph(db);
+    const neo = await openNeo4jGraph(neo4jOptions());
+    const pick = <T>(xs: readonly T[]) => xs[rnd(xs.length)];
+    const someTypes = () => rnd(3) === 0 ? undefined : types.filter(() => rnd(2) === 0);
+    try {
+      const a = await pg.importNdjson(linesOf(lines));
+      expect(await neo.importNdjson(linesOf(lines))).toEqual(a);
+      await t.step(
+        `neighbours, subgraph, degree and shortest paths agree (seed ${seed})`,
+        async () => {
+          for (let q = 0; q < 25; q++) {
+            const start = pick(nodes);
+            const opts = {
+              depth: 1 + rnd(6),
+              direction: pick(directions),
+              types: someTypes(),
+              limit: 1 + rnd(40),
+            };
+            const what = JSON.stringify({ q, start, opts });
+            expect([what, await neo.neighbours(start, opts)]).toEqual([
+              what,
+              await pg.neighbours(start, opts),
+            ]);
+            expect([what, await neo.subgraph(start, opts)]).toEqual([
+              what,
+              await pg.subgraph(start, opts),
+            ]);
+            const deg = { direction: opts.direction, types: opts.types };
+            expect([what, await neo.degree(start, deg)]).toEqual([
+              what,
+              await pg.degree(start, deg),
+            ]);
+            const end = pick(nodes);
+            const path = { maxDepth: 1 + rnd(6), direction: opts.direction, types: opts.types };
+            const pwhat = JSON.stringify({ q, start, end, path });
+            expect([pwhat, await neo.shortestPath(start, end, path)]).toEqual([
+              pwhat,
+              await pg.shortestPath(start, end, path),
+            ]);
+          }
+        },
+      );
+    } finally {
+      for (const n of nodes) await neo.deleteNode(n).catch(() => false);
+      await neo.close();
+      await db.close();
+    }
+  },
+);

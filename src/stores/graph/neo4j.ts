@@ -5,7 +5,7 @@ import { StoreError } from "../errors.ts";
 import { measureHealth } from "../health.ts";
 import { withTimeout } from "../resilience.ts";
 import { edgeLine, importLines, nodeLine } from "./ndjson.ts";
-import { mapNeo4jError } from "./neo4j_errors.ts";
+import { mapNeo4jError, neo4jRetryKind } from "./neo4j_errors.ts";
 import type {
   Direction,
   GraphEdge,
@@ -149,9 +149,8 @@ export async function openNeo4jGraph(opts: Neo4jGraphOptions): Promise<GraphStor
       disableLosslessIntegers: true,
       connectionTimeout: Math.min(timeoutMs, 5_000),
       connectionAcquisitionTimeout: timeoutMs,
-      // executeRead/Write retry transient failures (deadlocks, leader changes) only this long,
-      // so a server that is down fails the call instead of hanging it.
-      maxTransactionRetryTime: timeoutMs,
+      // Retries are ours (see attempt()): the driver's cannot recognise its errors under Deno.
+      maxTransactionRetryTime: 0,
       logging: { level: "error", logger: () => {} },
     });
   } catch (err) {
@@ -159,24 +158,44 @@ export async function openNeo4jGraph(opts: Neo4jGraphOptions): Promise<GraphStor
   }
   const txConfig = { timeout: timeoutMs };
 
+  /** Runs `work` in a managed transaction on a fresh session, retrying what is safe to retry. */
+  async function attempt<T>(
+    mode: "READ" | "WRITE",
+    work: (tx: ManagedTransaction) => Promise<T>,
+    deadline: number,
+  ): Promise<T> {
+    for (let n = 1;; n++) {
+      const session = driver.session({
+        defaultAccessMode: mode === "READ" ? neo4j.session.READ : neo4j.session.WRITE,
+      });
+      try {
+        return mode === "READ"
+          ? await session.executeRead(work, txConfig)
+          : await session.executeWrite(work, txConfig);
+      } catch (err) {
+        const kind = neo4jRetryKind(err);
+        const delay = Math.min(500, 10 * 2 ** n) * (0.5 + Math.random() / 2);
+        const again = (kind === "transient" || (kind === "connection" && n < 3)) &&
+          performance.now() + delay < deadline;
+        if (!again) throw err;
+        await new Promise((r) => setTimeout(r, delay));
+      } finally {
+        // Closing waits for the transaction; after a timeout it finishes in the background.
+        session.close().catch(() => {});
+      }
+    }
+  }
+
   async function call<T>(
     mode: "READ" | "WRITE",
     what: string,
     work: (tx: ManagedTransaction) => Promise<T>,
   ): Promise<T> {
-    const session = driver.session({
-      defaultAccessMode: mode === "READ" ? neo4j.session.READ : neo4j.session.WRITE,
-    });
-    const run = mode === "READ"
-      ? session.executeRead(work, txConfig)
-      : session.executeWrite(work, txConfig);
+    const deadline = performance.now() + timeoutMs;
     try {
-      return await withTimeout("graph", timeoutMs, run, what);
+      return await withTimeout("graph", timeoutMs, attempt(mode, work, deadline), what);
     } catch (err) {
       throw mapNeo4jError(err);
-    } finally {
-      // Closing waits for the transaction; on a timeout, let it finish in the background.
-      session.close().catch(() => {});
     }
   }
 
@@ -399,11 +418,13 @@ export async function openNeo4jGraph(opts: Neo4jGraphOptions): Promise<GraphStor
           if (!(await exists(tx, ref))) throw notFound(ref);
           return 0;
         }
-        // DISTINCT: an undirected pattern meets a self-loop twice; it is one edge.
+        // DISTINCT: an undirected pattern meets a self-loop twice; it is one edge. Grouping by n
+        // leaves no row when the node is missing (a bare count() would answer 0).
         const r = await tx.run(
           `MATCH (n:${L(ref.label)} {id: $id})
            OPTIONAL MATCH (n)${rel(o.direction, o.types, "", "r")}()
-           RETURN count(DISTINCT r) AS d`,
+           WITH n, count(DISTINCT r) AS d
+           RETURN d`,
           { id: ref.id },
         );
         if (r.records.length === 0) throw notFound(ref);

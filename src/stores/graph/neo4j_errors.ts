@@ -42,3 +42,18 @@ export function mapNeo4jError(err: unknown): StoreError {
   // Our own query bugs keep their message for the log; the HTTP layer never shows it.
   return new StoreError("unavailable", "graph", message, opts);
 }
+
+/**
+ * How a failed transaction may be retried: "transient" (deadlock, lock timeout, leader switch)
+ * until the call's deadline, "connection" (a stale pooled connection after a restart) a few
+ * times, or null (never). Decided by the error code alone: the driver's own check relies on
+ * `instanceof Neo4jError`, which fails under Deno because the driver sets prototypes through
+ * `__proto__`, which Deno disables.
+ */
+export function neo4jRetryKind(err: unknown): "transient" | "connection" | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return null;
+  if (code.startsWith("Neo.TransientError.")) return "transient";
+  if (code === "ServiceUnavailable" || code === "SessionExpired") return "connection";
+  return null;
+}
