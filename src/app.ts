@@ -18,6 +18,7 @@ import type { Deps } from "./http/types.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
 import { systemRoutes } from "./system/routes.ts";
+import { SIGNED_URL_MOUNT, signedUrlRouter } from "./files/signed_url_routes.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { AUTH_PERMISSIONS } from "./auth/route_permissions.ts";
 import { crmRoutes } from "./crm/routes.ts";
@@ -93,6 +94,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
   app.use("*", guard(permissions, options.authenticate ?? createAuthenticator(deps)));
 
   app.route("/", systemRoutes(deps, metrics.registry));
+  app.route(SIGNED_URL_MOUNT, signedUrlRouter(stores.objects));
   app.route("/api/v1", authRoutes(deps));
   app.route("/api/v1", crmRoutes(deps));
   app.route("/api/v1", reportsRoutes(deps));

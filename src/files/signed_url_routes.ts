@@ -6,6 +6,7 @@ import { AppError, notFound } from "../errors.ts";
 import { isStoreError } from "../stores/errors.ts";
 import { SIGNED_URL_BASE_PATH } from "../stores/objects/folder.ts";
 import type { FolderObjectStore } from "../stores/objects/folder.ts";
+import type { ObjectStore } from "../stores/objects/port.ts";
 import type { GrantRefusal } from "../stores/objects/signing.ts";
 
 /** What the routes need from the store: the folder adapter provides it. */
@@ -150,3 +151,19 @@ function sameMediaType(sent: string | undefined, signed: string): boolean {
  * The local error mapping, so the sub-app answers problem+json on its own. The app's error
  * middleware supersedes it when mounted; keep it this small.
  */
+
+/**
+ * The router for {@link SIGNED_URL_MOUNT} whatever the objects adapter: the folder adapter's URLs
+ * are served here; with a server adapter (MinIO, S3) the store serves its own URLs and these
+ * paths answer 404.
+ */
+export function signedUrlRouter(objects: ObjectStore): Hono {
+  if ("verifySignedRequest" in objects) return signedUrlRoutes(objects as FolderObjectStore);
+  const app = new Hono();
+  const refuse = () => {
+    throw notFound("Signed URLs are served by the object store itself, not by this API");
+  };
+  app.get("/:bucket/:key{.+}", refuse);
+  app.put("/:bucket/:key{.+}", refuse);
+  return app;
+}

@@ -20,6 +20,9 @@ export const SYSTEM_PERMISSIONS: PermissionTable = {
   "GET /metrics": "public",
   "GET /openapi.json": "public",
   "GET /docs": "public",
+  // The URL's own signature is the credential (src/files/signed_url_routes.ts).
+  "GET /api/v1/objects/signed/:bucket/:key{.+}": "public",
+  "PUT /api/v1/objects/signed/:bucket/:key{.+}": "public",
 };
 
 /** Joins the domain slices into one table, refusing a route listed twice. */
