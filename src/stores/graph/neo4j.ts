@@ -30,6 +30,7 @@ import {
   TYPE_RE,
 } from "./validate.ts";
 
+/** Connection settings for openNeo4jGraph (from NEO4J_URL, NEO4J_USER, NEO4J_PASSWORD). */
 export interface Neo4jGraphOptions {
   /** `neo4j://`, `neo4j+s://`, `neo4j+ssc://`, `bolt://`, `bolt+s://` or `bolt+ssc://`. */
   url: string;
@@ -158,7 +159,11 @@ export async function openNeo4jGraph(opts: Neo4jGraphOptions): Promise<GraphStor
   }
   const txConfig = { timeout: timeoutMs };
 
-  /** Runs `work` in a managed transaction on a fresh session, retrying what is safe to retry. */
+  /**
+   * Runs `work` in a managed transaction on a fresh session, retrying what is safe to retry:
+   * every write here is an upsert (MERGE, SET +=) or a delete, so running one twice after a
+   * dropped connection leaves the same graph.
+   */
   async function attempt<T>(
     mode: "READ" | "WRITE",
     work: (tx: ManagedTransaction) => Promise<T>,
