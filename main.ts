@@ -7,6 +7,7 @@ import { loadMigrations } from "./src/migrate/files.ts";
 import { migrateUp } from "./src/migrate/runner.ts";
 import { loadOrCreateSecret } from "./src/secret_file.ts";
 import { openStores } from "./src/stores/mod.ts";
+import { startBackgroundJobs } from "./src/system/background.ts";
 
 async function start(config: Config): Promise<void> {
   const started = performance.now();
@@ -18,6 +19,7 @@ async function start(config: Config): Promise<void> {
   const applied = await migrateUp(stores.relational, await loadMigrations());
   if (applied.length > 0) log.info("migrations applied", { versions: applied });
 
+  const stopJobs = await startBackgroundJobs(stores, log);
   const app = createApp(stores, cfg, { logger: log });
   const shutdown = new AbortController();
   const server = Deno.serve(
@@ -48,6 +50,7 @@ async function start(config: Config): Promise<void> {
   Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
 
   await server.finished;
+  stopJobs();
   await stores.close();
   log.info("stopped");
 }
