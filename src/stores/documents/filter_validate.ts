@@ -1,9 +1,9 @@
 // Validation shared by both document adapters: filters are parsed into a small tree of the
 // documented operators (anything else is refused as `invalid`, naming the operator), and field
 // paths, sorts, limits and collection names are checked before any adapter builds a query.
-import { StoreError } from "../errors.ts";
 import type { Filter, SortSpec } from "./port.ts";
 import { assertStorable } from "./value_codec.ts";
+import { invalid, isPlainObject } from "./checks.ts";
 
 /** Dotted field path; later segments may be array indexes. Safe to embed in SQL and jsonpath. */
 export const PATH_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
@@ -28,16 +28,6 @@ export type FilterNode =
 export interface SortKey {
   path: string;
   dir: 1 | -1;
-}
-
-function invalid(message: string, field?: string): StoreError {
-  return new StoreError("invalid", "documents", message, { field });
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 /** Throws unless `path` is a dotted field path of plain names. */

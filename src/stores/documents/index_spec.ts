@@ -1,8 +1,8 @@
 // Index specs as both document adapters accept them: validated keys, MongoDB's default name
 // ("a_1_b_-1"), unique and TTL options; a TTL index has one key and whole seconds.
-import { StoreError } from "../errors.ts";
 import { type SortKey, validatePath } from "./filter_validate.ts";
 import type { IndexSpec } from "./port.ts";
+import { invalid } from "./checks.ts";
 
 /** A validated index spec. */
 export interface ParsedIndex {
@@ -14,10 +14,6 @@ export interface ParsedIndex {
 }
 
 const NAME_RE = /^[A-Za-z0-9_.\-]{1,120}$/;
-
-function invalid(message: string): StoreError {
-  return new StoreError("invalid", "documents", message);
-}
 
 /** Validates `spec` and fills in the default name. */
 export function parseIndexSpec(spec: IndexSpec): ParsedIndex {

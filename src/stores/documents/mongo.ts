@@ -30,6 +30,7 @@ import type {
 import { DEFAULT_SWEEP_INTERVAL_MS, startSweeper, type TtlDocumentStore } from "./ttl.ts";
 import { parseUpdate } from "./update_validate.ts";
 import { cloneValue, encodeValue } from "./value_codec.ts";
+import { splitNewDoc } from "./checks.ts";
 
 export interface MongoDocumentsOptions {
   /** mongodb:// or mongodb+srv:// URL (replica set URIs work). */
@@ -91,16 +92,7 @@ function fromBson(v: unknown): unknown {
 }
 
 function prepare(input: NewDoc): Doc {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new StoreError("invalid", "documents", "a document must be an object");
-  }
-  const id = input._id ?? crypto.randomUUID();
-  if (typeof id !== "string" || id === "" || id.length > 1024) {
-    throw new StoreError("invalid", "documents", "_id must be a non-empty string", {
-      field: "_id",
-    });
-  }
-  const { _id: _ignored, ...rest } = input;
+  const { id, rest } = splitNewDoc(input);
   encodeValue(rest, "document"); // validates: JSON values and Dates only, no "$" keys
   // A fresh copy: the driver must not hold on to (or add fields to) the caller's object.
   return { _id: id, ...cloneValue(rest) };

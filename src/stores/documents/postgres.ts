@@ -44,6 +44,7 @@ import { DEFAULT_SWEEP_INTERVAL_MS, startSweeper, type TtlDocumentStore } from "
 import { DOC_FAIL_FUNCTION, updateSql } from "./update_sql.ts";
 import { parseUpdate } from "./update_validate.ts";
 import { decodeValue, encodeValue, type Json } from "./value_codec.ts";
+import { splitNewDoc } from "./checks.ts";
 
 export interface PostgresDocumentsOptions {
   /** Pause between TTL sweeps; 0 turns the background sweeper off. Default 60 s. */
@@ -134,16 +135,7 @@ interface PreparedDoc {
 }
 
 function prepare(input: NewDoc): PreparedDoc {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new StoreError("invalid", "documents", "a document must be an object");
-  }
-  const id = input._id ?? crypto.randomUUID();
-  if (typeof id !== "string" || id === "" || id.length > 1024) {
-    throw new StoreError("invalid", "documents", "_id must be a non-empty string", {
-      field: "_id",
-    });
-  }
-  const { _id: _ignored, ...rest } = input;
+  const { id, rest } = splitNewDoc(input);
   const json = { _id: id, ...(encodeValue(rest, "document") as Record<string, Json>) };
   return { doc: decodeValue(json) as Doc, json };
 }

@@ -1,10 +1,10 @@
 // Parses the update subset ($set, $unset, $inc, $push, $pull) into a list of field operations,
 // refusing unknown operators, replacement documents, `_id` changes and overlapping paths, so both
 // adapters apply exactly the same updates.
-import { StoreError } from "../errors.ts";
 import type { Update } from "./port.ts";
 import { validatePath } from "./filter_validate.ts";
 import { assertStorable } from "./value_codec.ts";
+import { invalid, isPlainObject } from "./checks.ts";
 
 /** One field change; values are caller values (Dates stay Dates). */
 export type UpdateOp =
@@ -13,16 +13,6 @@ export type UpdateOp =
   | { op: "inc"; path: string; by: number };
 
 const OPERATORS = ["$set", "$unset", "$inc", "$push", "$pull"] as const;
-
-function invalid(message: string, field?: string): StoreError {
-  return new StoreError("invalid", "documents", message, { field });
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
 
 /** Validates `update` and returns its operations in a stable order. */
 export function parseUpdate(update: Update): UpdateOp[] {

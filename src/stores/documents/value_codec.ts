@@ -1,19 +1,9 @@
 // Document values as both adapters accept them: JSON values and Dates. Checks what callers store
 // and converts Dates to and from the `{"$date": iso}` form used in JSONB and in NDJSON backups.
-import { StoreError } from "../errors.ts";
+import { invalid, isPlainObject } from "./checks.ts";
 
 /** A JSON value as it sits in JSONB or in an NDJSON line (Dates as `{"$date": iso}`). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function invalid(message: string): StoreError {
-  return new StoreError("invalid", "documents", message);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * Throws an `invalid` StoreError unless `value` can be stored: JSON values and valid Dates only,
