@@ -82,18 +82,60 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pid_of() { [ -s "$RUN/$1.pid" ] && tr -d ' \n' <"$RUN/$1.pid"; }
 
+# True when <pid> runs. A zombie counts as gone: our servers are orphans once `up` exits, and the
+# init process here may take seconds to reap them.
+proc_alive() {
+  local state
+  kill -0 "$1" 2>/dev/null || return 1
+  state=$(sed -n 's/^[0-9]* (.*) \([A-Z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 0
+  [ "$state" != Z ]
+}
+
 pid_alive() {
   local pid
   pid=$(pid_of "$1") || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  [ -n "$pid" ] && proc_alive "$pid"
 }
 
-# Fails with a clear message when a port we need is held by a process we did not start.
-port_free_or_die() {
-  local name=$1 port=$2
-  if port_open "$port"; then
-    die "$name: port 127.0.0.1:$port is already in use by another process (not started by this script)"
+# The pid listening on 127.0.0.1:<port>, if `ss` can tell.
+listener_pid() { ss -ltnpH "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1; }
+
+# The state folder of the services.sh that started <pid>: every server gets a marker in its
+# environment, except that redis-server overwrites its own, so for it the working folder tells.
+owner_of() {
+  local owner cwd
+  owner=$(tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | sed -n 's/^POLYSTORE_SERVICES_OWNER=//p' | head -n 1)
+  if [ -z "$owner" ]; then
+    cwd=$(readlink "/proc/$1/cwd" 2>/dev/null) || cwd=""
+    if [ "${cwd##*/}" = redis ] && [ -f "${cwd%/redis}/run/redis.pid" ]; then owner=${cwd%/redis}; fi
   fi
+  printf '%s\n' "$owner"
+}
+
+# Fails with a clear message when a port we need is taken. A server left behind by another state
+# folder (say a previous clone on this machine) is stopped instead when POLYSTORE_SERVICES_TAKEOVER=1.
+port_free_or_die() {
+  local name=$1 port=$2 pid owner sig=TERM
+  port_open "$port" || return 0
+  pid=$(listener_pid "$port")
+  owner=""
+  [ -z "$pid" ] || owner=$(owner_of "$pid")
+  [ -n "$owner" ] ||
+    die "$name: port 127.0.0.1:$port is already in use by another process (not started by this script)"
+  if [ "${POLYSTORE_SERVICES_TAKEOVER:-0}" != 1 ]; then
+    die "$name: port 127.0.0.1:$port is held by the polystore servers of $owner; stop them with" \
+      "'POLYSTORE_SERVICES_DIR=$owner scripts/services.sh down', or set POLYSTORE_SERVICES_TAKEOVER=1"
+  fi
+  log "$name: port $port is held by pid $pid of $owner; stopping it (POLYSTORE_SERVICES_TAKEOVER=1)"
+  # SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for its clients to leave.
+  [ "$name" != postgres ] || sig=INT
+  kill -"$sig" "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 40))
+  while proc_alive "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  if proc_alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+  deadline=$((SECONDS + 10))
+  while port_open "$port" && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  if port_open "$port"; then die "$name: port 127.0.0.1:$port still in use after stopping pid $pid"; fi
 }
 
 # Starts "$@" in the background with its output in $LOGS/<name>.log and records its pid.
@@ -102,7 +144,10 @@ spawn() {
   shift
   : >"$LOGS/$name.log"
   # fd 9 holds the lock of this script; a server must not inherit it.
-  (exec nohup "$@" </dev/null >>"$LOGS/$name.log" 2>&1 9>&-) &
+  (
+    export POLYSTORE_SERVICES_OWNER=$SVC
+    exec nohup "$@" </dev/null >>"$LOGS/$name.log" 2>&1 9>&-
+  ) &
   echo $! >"$RUN/$name.pid"
 }
 
@@ -129,14 +174,14 @@ stop_pid() {
     rm -f "$RUN/$name.pid"
     return 0
   }
-  if kill -0 "$pid" 2>/dev/null; then
+  if proc_alive "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
     local deadline=$((SECONDS + grace))
-    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then
+    while proc_alive "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+    if proc_alive "$pid"; then
       log "$name: still running after ${grace}s, sending KILL"
       kill -KILL "$pid" 2>/dev/null || true
-      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+      while proc_alive "$pid"; do sleep 0.1; done
     fi
   fi
   rm -f "$RUN/$name.pid"
@@ -219,7 +264,8 @@ EOF
   : >"$LOGS/postgres.log"
   if is_root; then chown postgres: "$LOGS/postgres.log"; fi
   log "postgres: starting on 127.0.0.1:$PG_PORT"
-  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t "$WAIT_POSTGRES" start >/dev/null 9>&- ||
+  as_pg env POLYSTORE_SERVICES_OWNER="$SVC" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" \
+    -w -t "$WAIT_POSTGRES" start >/dev/null 9>&- ||
     {
       tail -n 30 "$LOGS/postgres.log" >&2
       die "postgres: pg_ctl start failed"
@@ -292,7 +338,7 @@ need_go() {
 # deprecation, and the proxy here answers that list with 403 for FerretDB.
 go_module_dir() {
   local json
-  json=$(cd "$CACHE" && GOFLAGS=-mod=mod go mod download -json "$1@$2") || return 1
+  json=$(cd "$CACHE" && go mod download -json "$1@$2") || return 1
   printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'
 }
 
@@ -303,7 +349,7 @@ build_minio() {
   local dir
   dir=$(go_module_dir github.com/minio/minio "$MINIO_VERSION") || return 1
   [ -n "$dir" ] || return 1
-  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -o "$MINIO_BIN.tmp" .) && mv "$MINIO_BIN.tmp" "$MINIO_BIN"
+  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$MINIO_BIN.tmp" .) && mv "$MINIO_BIN.tmp" "$MINIO_BIN"
 }
 
 build_ferretdb() {
@@ -316,7 +362,7 @@ build_ferretdb() {
   cp -R "$dir" "$src"
   chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
-  (cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb) &&
+  (cd "$src" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb) &&
     mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
 }
 
@@ -460,6 +506,16 @@ is_up() {
   esac
 }
 
+ports_of() {
+  case $1 in
+  postgres) echo "$PG_PORT" ;;
+  redis) echo "$REDIS_PORT" ;;
+  minio) echo "$MINIO_PORT $MINIO_CONSOLE_PORT" ;;
+  ferretdb) echo "$FERRETDB_PORT" ;;
+  neo4j) echo "$NEO4J_BOLT_PORT $NEO4J_HTTP_PORT" ;;
+  esac
+}
+
 # Rewrites the env file with the settings of the servers that are up now (none: file removed).
 write_env() {
   local tmp=$ENV_FILE.tmp any=0
@@ -515,18 +571,23 @@ status_line() {
 
 # ---------------------------------------------------------------- commands
 
-# Validates names; prints them in start order.
-select_names() {
-  local n ok
-  if [ $# -eq 0 ]; then
-    printf '%s\n' "${ALL[@]}"
-    return
-  fi
+# Dies on a name that is not a server (in the main shell: select_names runs in a subshell).
+check_names() {
+  local n a ok
   for n in "$@"; do
     ok=0
     for a in "${ALL[@]}"; do [ "$a" = "$n" ] && ok=1; done
     [ "$ok" = 1 ] || die "unknown server '$n' (known: ${ALL[*]})"
   done
+}
+
+# Prints the chosen names (all by default) in start order.
+select_names() {
+  local n a
+  if [ $# -eq 0 ]; then
+    printf '%s\n' "${ALL[@]}"
+    return
+  fi
   for a in "${ALL[@]}"; do
     for n in "$@"; do [ "$a" = "$n" ] && echo "$a"; done
   done | uniq
@@ -585,13 +646,26 @@ cmd_up() {
 }
 
 cmd_down() {
-  local names i
+  local names i pid n port
   mapfile -t names < <(select_names "$@")
-  for ((i = ${#names[@]} - 1; i >= 0; i--)); do "stop_${names[$i]}"; done
+  # All at once: each stop waits for its own process, and Neo4j's shutdown dominates the total.
+  local pids=() failed=0
+  for ((i = ${#names[@]} - 1; i >= 0; i--)); do
+    "stop_${names[$i]}" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
   if [ -d "$SVC" ]; then
     mkdir -p "$RUN"
     write_env
   fi
+  [ "$failed" = 0 ] || die "down: a server did not stop cleanly (see above)"
+  # A port still answering means a server we have no pid for (e.g. its state folder was deleted).
+  for n in "${names[@]}"; do
+    for port in $(ports_of "$n"); do
+      if port_open "$port"; then die "down: $n's port 127.0.0.1:$port is still in use"; fi
+    done
+  done
 }
 
 main() {
@@ -599,6 +673,7 @@ main() {
   [ $# -gt 0 ] && shift
   case $cmd in
   up | down | reset)
+    check_names "$@"
     mkdir -p "$SVC"
     # One `up`/`down` at a time per state folder (parallel test jobs may both call `up`).
     exec 9>"$SVC/.lock"
