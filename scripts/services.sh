@@ -14,7 +14,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# shellcheck source=services/versions.env
+# shellcheck source=scripts/services/versions.env
 . "$ROOT/scripts/services/versions.env"
 
 SVC=${POLYSTORE_SERVICES_DIR:-$ROOT/.services}
@@ -198,8 +198,25 @@ probe() { (cd "$ROOT" && deno run --quiet --allow-net --allow-env --allow-read -
 # ---------------------------------------------------------------- PostgreSQL
 
 PG_BIN=/usr/lib/postgresql/$POSTGRES_MAJOR/bin
-PG_DATA=$SVC/postgres/data
-PG_SOCK=$SVC/postgres/run
+
+# PostgreSQL refuses to run as root, so as root its files belong to the OS user postgres, who must
+# be able to reach them: when the state folder sits under a private one (a clone in /root, say),
+# they live in /var/tmp instead, in a folder named after the state folder.
+pg_home() {
+  local probe=$SVC
+  if is_root && id postgres >/dev/null 2>&1; then
+    while [ ! -e "$probe" ] && [ "$probe" != / ]; do probe=$(dirname "$probe"); done
+    if ! runuser -u postgres -- test -x "$probe" 2>/dev/null; then
+      echo "/var/tmp/polystore-postgres-$(printf '%s' "$SVC" | sha256sum | cut -c1-12)"
+      return
+    fi
+  fi
+  echo "$SVC/postgres"
+}
+PG_HOME=$(pg_home)
+PG_DATA=$PG_HOME/data
+PG_SOCK=$PG_HOME/run
+PG_LOG=$PG_HOME/postgres.log
 
 # Runs a command as the postgres OS user when we are root (postgres refuses to run as root).
 as_pg() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -227,14 +244,16 @@ start_postgres() {
     log "postgres: already running"
     return 0
   fi
-  mkdir -p "$SVC/postgres" "$PG_SOCK"
+  mkdir -p "$PG_HOME" "$PG_SOCK"
   # Unix socket paths are limited to ~107 bytes.
   [ ${#PG_SOCK} -lt 90 ] || die "postgres: state path too long for a socket: $PG_SOCK (set POLYSTORE_SERVICES_DIR)"
   if is_root; then
-    chown postgres: "$SVC/postgres" "$PG_SOCK"
-    runuser -u postgres -- test -x "$SVC/postgres" ||
-      die "postgres: OS user 'postgres' cannot reach $SVC/postgres; set POLYSTORE_SERVICES_DIR to a folder it can traverse"
+    chown postgres: "$PG_HOME" "$PG_SOCK"
+    runuser -u postgres -- test -x "$PG_HOME" ||
+      die "postgres: OS user 'postgres' cannot reach $PG_HOME; set POLYSTORE_SERVICES_DIR to a folder it can traverse"
   fi
+  # The log is written by the postgres user; the usual place points at it when it lives elsewhere.
+  [ "$PG_LOG" = "$LOGS/postgres.log" ] || ln -sfn "$PG_LOG" "$LOGS/postgres.log"
   if [ ! -s "$PG_DATA/PG_VERSION" ]; then
     log "postgres: initdb $PG_DATA"
     mkdir -p "$PG_DATA"
@@ -261,13 +280,13 @@ full_page_writes = off
 EOF
   fi
   port_free_or_die postgres "$PG_PORT"
-  : >"$LOGS/postgres.log"
-  if is_root; then chown postgres: "$LOGS/postgres.log"; fi
+  : >"$PG_LOG"
+  if is_root; then chown postgres: "$PG_LOG"; fi
   log "postgres: starting on 127.0.0.1:$PG_PORT"
-  as_pg env POLYSTORE_SERVICES_OWNER="$SVC" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" \
+  as_pg env POLYSTORE_SERVICES_OWNER="$SVC" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" \
     -w -t "$WAIT_POSTGRES" start >/dev/null 9>&- ||
     {
-      tail -n 30 "$LOGS/postgres.log" >&2
+      tail -n 30 "$PG_LOG" >&2
       die "postgres: pg_ctl start failed"
     }
   # Superuser so migrations may create extensions; fine for a loopback dev/test server only.
@@ -298,7 +317,9 @@ postgres_pid() { [ -s "$PG_DATA/postmaster.pid" ] && head -n 1 "$PG_DATA/postmas
 # ---------------------------------------------------------------- Redis
 
 install_redis() {
-  command -v redis-server >/dev/null && command -v redis-cli >/dev/null || apt_install redis-server redis-tools
+  if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+    apt_install redis-server redis-tools
+  fi
 }
 
 redis_ready() { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
@@ -442,7 +463,7 @@ install_java() {
 
 fetch_neo4j() {
   if [ ! -f "$NEO4J_HOME/lib/.complete" ]; then
-    rm -rf "$NEO4J_HOME/lib"
+    rm -rf "${NEO4J_HOME:?}/lib"
     mvn -B -q -f "$ROOT/scripts/services/neo4j/pom.xml" -Dmaven.repo.local="$CACHE/m2" \
       -Dneo4j.version="$NEO4J_VERSION" dependency:copy-dependencies -DincludeScope=runtime \
       -DoutputDirectory="$NEO4J_HOME/lib" || return 1
@@ -684,6 +705,7 @@ main() {
     reset)
       cmd_down
       rm -rf "$SVC"
+      [ "$PG_HOME" = "$SVC/postgres" ] || rm -rf "$PG_HOME"
       log "reset: removed $SVC"
       ;;
     esac
