@@ -34,6 +34,38 @@ function bearer(c: Context): string | null {
   return m ? m[1] : null;
 }
 
+interface CallerRow extends Record<string, unknown> {
+  tokens_valid_after: Date | null;
+  revoked: boolean;
+}
+
+/**
+ * The caller's account state in one round trip: active or not (no row), the password-change
+ * cut-off, and whether the token id is in the revocation table.
+ */
+async function callerState(deps: Deps, userId: string, jti: string): Promise<CallerRow | null> {
+  const r = await deps.stores.relational.query<CallerRow>(
+    `select u.tokens_valid_after,
+            exists (select 1 from revoked_access_tokens r where r.jti = $2) as revoked
+       from users u
+      where u.id = $1 and u.is_active and u.deleted_at is null`,
+    [userId, jti],
+    { name: "auth_caller_state" },
+  );
+  return r.rows[0] ?? null;
+}
+
+async function cachedRevocation(deps: Deps, jti: string): Promise<boolean> {
+  try {
+    return await deps.stores.cache.get(revokedKey(jti)) !== null;
+  } catch (err) {
+    deps.log.warn("cache read failed; checking revocations in the database", {
+      error: String(err),
+    });
+    return false;
+  }
+}
+
 /** The authenticator the guard calls for every non-public route. */
 export function createAuthenticator(deps: Deps): Authenticator {
   return async (c) => {
@@ -41,13 +73,15 @@ export function createAuthenticator(deps: Deps): Authenticator {
     if (token === null) return null;
     const claims = await deps.tokens.verifyAccess(token);
     if (claims === null) return null;
-    const active = await deps.stores.relational.query<{ id: string }>(
-      "select id from users where id = $1 and is_active and deleted_at is null",
-      [claims.sub],
-      { name: "active_user" },
-    );
-    if (active.rowCount === 0) return null;
-    if (await isAccessRevoked(deps, claims.jti)) return null;
+    if (await cachedRevocation(deps, claims.jti)) return null;
+    // The table is checked even after a cache miss: the cache may have lost the entry.
+    const state = await callerState(deps, claims.sub, claims.jti);
+    if (state === null || state.revoked) return null;
+    // A password change refuses every access token issued before it (iat is in seconds).
+    if (
+      state.tokens_valid_after !== null &&
+      claims.iat * 1000 < state.tokens_valid_after.getTime()
+    ) return null;
     const grants = await loadGrants(
       { db: deps.stores.relational, cache: deps.stores.cache, log: deps.log },
       claims.sub,
@@ -58,6 +92,7 @@ export function createAuthenticator(deps: Deps): Authenticator {
       exp: claims.exp,
       ...grants,
     };
+    if (claims.sid !== undefined) principal.sessionId = claims.sid;
     return principal;
   };
 }

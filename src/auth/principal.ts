@@ -13,6 +13,8 @@ export interface Principal {
   jti: string;
   /** Access-token expiry, seconds since the epoch. */
   exp: number;
+  /** The session (refresh-token family) the access token was issued with, when it has one. */
+  sessionId?: string;
   roles: string[];
   permissions: PermissionSet;
   /** Companies a `cliente` user is linked to (company_users). */
@@ -38,7 +40,7 @@ export async function loadGrantsFromDb(db: Queryable, userId: string): Promise<G
     `select r.name::text as name, r.permissions
        from user_roles ur join roles r on r.id = ur.role_id
       where ur.user_id = $1
-      order by r.name`,
+      order by r.name::text`,
     [userId],
     { name: "principal_roles" },
   );

@@ -13,10 +13,20 @@ export interface AccessClaims {
   jti: string;
   exp: number;
   iat: number;
+  /** The refresh-token family (session) the token was issued with; absent for bare tokens. */
+  sid?: string;
+}
+
+export interface SignOptions {
+  /** Session (refresh-token family) id, carried as the `sid` claim so logout can end it. */
+  sessionId?: string;
 }
 
 export interface TokenService {
-  signAccess(userId: string): Promise<{ token: string; claims: AccessClaims }>;
+  signAccess(
+    userId: string,
+    options?: SignOptions,
+  ): Promise<{ token: string; claims: AccessClaims }>;
   /** Verified claims, or null for any invalid, expired, foreign or non-access token. */
   verifyAccess(token: string): Promise<AccessClaims | null>;
 }
@@ -30,10 +40,15 @@ export function createTokenService(
   const ttl = options.ttlSeconds ?? ACCESS_TTL_SECONDS;
   const nowSeconds = () => Math.floor((options.now?.() ?? Date.now()) / 1000);
   return {
-    async signAccess(userId) {
+    async signAccess(userId, signOptions = {}) {
       const iat = nowSeconds();
       const claims: AccessClaims = { sub: userId, jti: crypto.randomUUID(), iat, exp: iat + ttl };
-      const token = await new SignJWT({ typ: "access" })
+      const extra: Record<string, string> = { typ: "access" };
+      if (signOptions.sessionId !== undefined) {
+        claims.sid = signOptions.sessionId;
+        extra.sid = signOptions.sessionId;
+      }
+      const token = await new SignJWT(extra)
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setSubject(claims.sub)
         .setJti(claims.jti)
@@ -54,12 +69,14 @@ export function createTokenService(
           currentDate: new Date(nowSeconds() * 1000),
         });
         if (payload.typ !== "access") return null;
-        return {
+        const claims: AccessClaims = {
           sub: payload.sub!,
           jti: payload.jti!,
           exp: payload.exp!,
           iat: payload.iat!,
         };
+        if (typeof payload.sid === "string") claims.sid = payload.sid;
+        return claims;
       } catch (err) {
         if (err instanceof joseErrors.JOSEError) return null;
         throw err;
