@@ -1,0 +1,29 @@
+// What the auth services need, built once per app from the route dependencies.
+import type { Logger } from "../log.ts";
+import type { Deps } from "../http/types.ts";
+import type { CacheStore } from "../stores/cache/port.ts";
+import type { RelationalStore } from "../stores/relational/port.ts";
+import { type ActivityLog, createActivityLog } from "./activity.ts";
+import type { TokenService } from "./tokens.ts";
+
+export interface AuthContext {
+  db: RelationalStore;
+  cache: CacheStore;
+  log: Logger;
+  tokens: TokenService;
+  activity: ActivityLog;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+}
+
+/** The auth services' view of the app's dependencies. */
+export function authContext(deps: Deps): AuthContext {
+  return {
+    db: deps.stores.relational,
+    cache: deps.stores.cache,
+    log: deps.log,
+    tokens: deps.tokens,
+    now: deps.now,
+    activity: createActivityLog({ documents: deps.stores.documents, log: deps.log, now: deps.now }),
+  };
+}

@@ -1,0 +1,98 @@
+// Request and response shapes of the auth routes (zod, also the OpenAPI document).
+import { z } from "@hono/zod-openapi";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords.ts";
+
+const email = z.email().max(255).openapi({ example: "ana@example.com" });
+const newPassword = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
+// Login takes any string up to the cap: a format rule would answer differently from a wrong
+// password, and old accounts may predate today's length rule.
+const anyPassword = z.string().min(1).max(PASSWORD_MAX_LENGTH);
+
+export const RegisterBody = z.strictObject({
+  email,
+  password: newPassword,
+  full_name: z.string().trim().min(1).max(255),
+}).openapi("RegisterRequest");
+
+export const LoginJson = z.strictObject({
+  email: z.string().trim().min(1).max(255),
+  password: anyPassword,
+}).openapi("LoginRequest");
+
+/** The OAuth2 password grant (RFC 6749 section 4.3); client fields are accepted and unused. */
+export const LoginForm = z.strictObject({
+  username: z.string().trim().min(1).max(255),
+  password: anyPassword,
+  grant_type: z.literal("password").optional(),
+  scope: z.string().max(500).optional(),
+  client_id: z.string().max(255).optional(),
+  client_secret: z.string().max(255).optional(),
+}).openapi("LoginForm");
+
+const refreshToken = z.string().min(1).max(200);
+
+export const RefreshJson = z.strictObject({ refresh_token: refreshToken }).openapi(
+  "RefreshRequest",
+);
+
+/** The OAuth2 refresh grant (RFC 6749 section 6). */
+export const RefreshForm = z.strictObject({
+  grant_type: z.literal("refresh_token"),
+  refresh_token: refreshToken,
+  scope: z.string().max(500).optional(),
+  client_id: z.string().max(255).optional(),
+  client_secret: z.string().max(255).optional(),
+}).openapi("RefreshForm");
+
+export const PasswordChangeBody = z.strictObject({
+  current_password: anyPassword,
+  new_password: newPassword,
+}).openapi("PasswordChangeRequest");
+
+export const TokenPairSchema = z.object({
+  access_token: z.string(),
+  refresh_token: z.string(),
+  token_type: z.literal("Bearer"),
+  expires_in: z.number().int().openapi({ example: 900 }),
+}).openapi("TokenPair");
+
+export const UserProfileSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  full_name: z.string(),
+  phone: z.string().nullable(),
+  avatar_url: z.string().nullable(),
+  is_active: z.boolean(),
+  is_verified: z.boolean(),
+  last_login_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi("UserProfile");
+
+export const RegisteredSchema = UserProfileSchema.extend({
+  roles: z.array(z.string()),
+}).openapi("RegisteredUser");
+
+export const MeSchema = UserProfileSchema.extend({
+  roles: z.array(z.string()),
+  permissions: z.record(z.string(), z.union([z.boolean(), z.record(z.string(), z.boolean())])),
+  company_ids: z.array(z.uuid()),
+}).openapi("Me");
+
+export const SessionSchema = z.object({
+  id: z.uuid(),
+  created_at: z.string(),
+  last_used_at: z.string(),
+  user_agent: z.string().nullable(),
+  ip: z.string().nullable(),
+  current: z.boolean(),
+}).openapi("Session");
+
+export const SessionListSchema = z.object({
+  items: z.array(SessionSchema),
+  next_cursor: z.null(),
+}).openapi("SessionList");
+
+export const SessionParams = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
+});

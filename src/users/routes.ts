@@ -1,0 +1,142 @@
+// Admin user routes (resource "users"): the list, role grants and company links. Mounted by the
+// auth router under /api/v1; permissions in ./route_permissions.ts.
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { auditActor } from "../audit/record.ts";
+import type { AuthContext } from "../auth/context.ts";
+import { clientIp } from "../http/client_ip.ts";
+import { createRouter } from "../http/openapi.ts";
+import type { AppEnv, Deps } from "../http/types.ts";
+import {
+  AdminUserListSchema,
+  AdminUserSchema,
+  GrantRoleBody,
+  LinkCompanyBody,
+  ListUsersQuery,
+  UserCompanyParams,
+  UserParams,
+  UserRoleParams,
+} from "./schemas.ts";
+import { grantRole, linkCompany, listUsers, revokeRole, unlinkCompany } from "./service.ts";
+
+const tags = ["users"];
+const security = [{ bearer: [] }];
+const userAnswer = (description: string) => ({
+  description,
+  content: { "application/json": { schema: AdminUserSchema } },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/users",
+  tags,
+  security,
+  summary: "Users with their roles and companies, newest first",
+  request: { query: ListUsersQuery },
+  responses: {
+    200: {
+      description: "A page of users",
+      content: { "application/json": { schema: AdminUserListSchema } },
+    },
+  },
+});
+
+const grant = createRoute({
+  method: "post",
+  path: "/users/{id}/roles",
+  tags,
+  security,
+  summary: "Grant a role",
+  request: {
+    params: UserParams,
+    body: { required: true, content: { "application/json": { schema: GrantRoleBody } } },
+  },
+  responses: {
+    201: userAnswer("Granted"),
+    200: userAnswer("Already held; nothing changed"),
+    404: { description: "No such user" },
+  },
+});
+
+const revoke = createRoute({
+  method: "delete",
+  path: "/users/{id}/roles/{role}",
+  tags,
+  security,
+  summary: "Revoke a role",
+  request: { params: UserRoleParams },
+  responses: {
+    204: { description: "Revoked" },
+    404: { description: "No such user, or the role is not held" },
+    409: { description: "It would leave no active admin" },
+  },
+});
+
+const link = createRoute({
+  method: "post",
+  path: "/users/{id}/companies",
+  tags,
+  security,
+  summary: "Link the user to a company (a cliente sees only its companies' rows)",
+  request: {
+    params: UserParams,
+    body: { required: true, content: { "application/json": { schema: LinkCompanyBody } } },
+  },
+  responses: {
+    201: userAnswer("Linked"),
+    200: userAnswer("Already linked; nothing changed"),
+    404: { description: "No such user" },
+    422: { description: "No such company" },
+  },
+});
+
+const unlink = createRoute({
+  method: "delete",
+  path: "/users/{id}/companies/{company_id}",
+  tags,
+  security,
+  summary: "Remove the user's link to a company",
+  request: { params: UserCompanyParams },
+  responses: { 204: { description: "Unlinked" }, 404: { description: "Not linked" } },
+});
+
+export function usersRoutes(deps: Deps, ctx: AuthContext) {
+  const app = createRouter();
+  const actorOf = (c: Context<AppEnv>) => auditActor(c, clientIp(c, deps.config.trustProxy));
+
+  app.openapi(list, async (c) => c.json(await listUsers(ctx.db, c.req.valid("query")), 200));
+
+  app.openapi(grant, async (c) => {
+    const { user, created } = await grantRole(
+      ctx,
+      actorOf(c),
+      c.req.valid("param").id,
+      c.req.valid("json").role,
+    );
+    return created ? c.json(user, 201) : c.json(user, 200);
+  });
+
+  app.openapi(revoke, async (c) => {
+    const { id, role } = c.req.valid("param");
+    await revokeRole(ctx, actorOf(c), id, role);
+    return c.body(null, 204);
+  });
+
+  app.openapi(link, async (c) => {
+    const { user, created } = await linkCompany(
+      ctx,
+      actorOf(c),
+      c.req.valid("param").id,
+      c.req.valid("json").company_id,
+    );
+    return created ? c.json(user, 201) : c.json(user, 200);
+  });
+
+  app.openapi(unlink, async (c) => {
+    const { id, company_id } = c.req.valid("param");
+    await unlinkCompany(ctx, actorOf(c), id, company_id);
+    return c.body(null, 204);
+  });
+
+  return app;
+}

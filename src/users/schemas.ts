@@ -1,0 +1,41 @@
+// Request and response shapes of the admin user routes.
+import { z } from "@hono/zod-openapi";
+import { ROLE_NAMES } from "../auth/roles.ts";
+import { UserProfileSchema } from "../auth/schemas.ts";
+
+const role = z.enum(ROLE_NAMES);
+
+export const AdminUserSchema = UserProfileSchema.extend({
+  roles: z.array(z.string()),
+  company_ids: z.array(z.uuid()),
+}).openapi("AdminUser");
+
+export const AdminUserListSchema = z.object({
+  items: z.array(AdminUserSchema),
+  next_cursor: z.string().nullable(),
+}).openapi("AdminUserList");
+
+export const ListUsersQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(200).optional(),
+  role: role.optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+});
+
+export const UserParams = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const UserRoleParams = UserParams.extend({
+  role: role.openapi({ param: { name: "role", in: "path" } }),
+});
+
+export const UserCompanyParams = UserParams.extend({
+  company_id: z.uuid().openapi({ param: { name: "company_id", in: "path" } }),
+});
+
+export const GrantRoleBody = z.strictObject({ role }).openapi("GrantRoleRequest");
+
+export const LinkCompanyBody = z.strictObject({ company_id: z.uuid() }).openapi(
+  "LinkCompanyRequest",
+);
