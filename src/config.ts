@@ -19,6 +19,15 @@ const intIn = (min: number, max: number, fallback: number) =>
     return n;
   });
 
+const bool = (fallback: boolean) =>
+  z.string().trim().toLowerCase().optional().transform((v, ctx) => {
+    if (v === undefined || v === "") return fallback;
+    if (v === "true" || v === "1") return true;
+    if (v === "false" || v === "0") return false;
+    ctx.addIssue({ code: "custom", message: "must be true, false, 1 or 0" });
+    return z.NEVER;
+  });
+
 const csv = z.string().optional().transform((v) =>
   (v ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 );
@@ -32,6 +41,8 @@ export const EnvSchema = z.object({
   PUBLIC_URL: optionalUrl(["http", "https"]),
   CORS_ORIGINS: csv,
   BODY_LIMIT_BYTES: intIn(1024, 100 * 1024 * 1024, 1024 * 1024),
+  // Only behind a proxy that sets X-Forwarded-For: otherwise clients could pick their own IP.
+  TRUST_PROXY: bool(false),
 
   DATABASE_URL: optionalUrl(["postgres", "postgresql", "memory"]),
   DB_POOL_SIZE: intIn(1, 200, 10),
@@ -77,6 +88,8 @@ export interface Config {
   publicUrl: string;
   corsOrigins: string[];
   bodyLimitBytes: number;
+  /** Take the client IP from X-Forwarded-For (rate limits, audit). */
+  trustProxy: boolean;
   storeTimeoutMs: number;
   relational: {
     url: string | undefined;
@@ -94,6 +107,10 @@ export interface Config {
     adminEmail: string | undefined;
     adminPassword: string | undefined;
   };
+  /**
+   * Requests per minute: anonymous callers per IP, signed-in callers per user, and the auth group
+   * (register, login, refresh, password change) per IP and, for login, per e-mail.
+   */
   rateLimits: { anonPerMin: number; userPerMin: number; authPerMin: number };
 }
 
@@ -125,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
     corsOrigins: e.CORS_ORIGINS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY,
     storeTimeoutMs: e.STORE_TIMEOUT_MS,
     relational: {
       url: e.DATABASE_URL,
