@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import { type Authenticator, guard } from "./http/guard.ts";
 import { createHttpMetrics } from "./http/metrics.ts";
 import { createRouter } from "./http/openapi.ts";
+import { rateLimit } from "./http/rate_limit.ts";
 import { requestId } from "./http/request_id.ts";
 import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissions.ts";
 import type { Deps } from "./http/types.ts";
@@ -89,6 +90,16 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
           detail: `The request body exceeds ${config.bodyLimitBytes} bytes`,
         });
       },
+    }),
+  );
+  app.use(
+    "*",
+    rateLimit({
+      cache: stores.cache,
+      limits: config.rateLimits,
+      trustProxy: config.trustProxy,
+      log,
+      identify: async (token) => (await deps.tokens.verifyAccess(token))?.sub ?? null,
     }),
   );
   app.use("*", guard(permissions, options.authenticate ?? createAuthenticator(deps)));

@@ -1,0 +1,178 @@
+// Rate limits on the cache port's atomic GCRA: per IP for anonymous calls, per user when the
+// bearer token's signature checks out, and tighter per IP on the auth routes (plus per e-mail
+// on login). Every limited answer carries RateLimit-* headers; a refusal is 429 with Retry-After.
+// When the cache is down, general traffic passes (logged) and auth routes use an in-process limiter.
+import type { MiddlewareHandler } from "hono";
+import type { Config } from "../config.ts";
+import { tooManyRequests } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { CacheStore, ThrottleResult } from "../stores/cache/port.ts";
+import { openMemoryCache } from "../stores/cache/memory.ts";
+import { clientIp } from "./client_ip.ts";
+import type { AppEnv } from "./types.ts";
+
+/** How a request is limited. */
+export type LimitGroup =
+  /** Probes (/health, /ready): never limited, so orchestrators always see the truth. */
+  | { kind: "exempt" }
+  /** Credential-handling routes: RATE_LIMIT_AUTH_PER_MIN per IP (and per e-mail on login). */
+  | { kind: "auth"; endpoint: "register" | "login" | "refresh" | "password" }
+  /** Everything else: per user when signed in, per IP otherwise. */
+  | { kind: "general" };
+
+const EXEMPT = new Set(["/health", "/ready"]);
+const AUTH_ENDPOINTS = new Set(["register", "login", "refresh", "password"]);
+
+/** The limit group of a request, from its method and path alone. */
+export function limitGroup(method: string, path: string): LimitGroup {
+  const clean = path.length > 1 ? path.replace(/\/+$/, "") : path;
+  if (EXEMPT.has(clean)) return { kind: "exempt" };
+  const m = clean.match(/^\/api\/v1\/auth\/([a-z]+)$/);
+  if (method === "POST" && m && AUTH_ENDPOINTS.has(m[1])) {
+    return { kind: "auth", endpoint: m[1] as "register" | "login" | "refresh" | "password" };
+  }
+  return { kind: "general" };
+}
+
+function expandIpv6(ip: string): number[] | null {
+  const halves = ip.split("::");
+  if (halves.length > 2) return null;
+  const parse = (s: string) => (s === "" ? [] : s.split(":").map((h) => parseInt(h, 16)));
+  const head = parse(halves[0]);
+  const tail = halves.length === 2 ? parse(halves[1]) : [];
+  const fill = 8 - head.length - tail.length;
+  if (fill < 0 || (halves.length === 1 && fill !== 0)) return null;
+  const groups = [...head, ...new Array(fill).fill(0), ...tail];
+  return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+}
+
+/**
+ * The client identity a per-IP limit counts: IPv4 as is, IPv4-mapped IPv6 as IPv4, other IPv6
+ * by /64 (one host usually holds a whole /64, so counting single addresses would be no limit).
+ */
+export function limitIp(ip: string | null): string {
+  if (!ip) return "unknown";
+  const mapped = ip.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i);
+  if (mapped) return mapped[1];
+  if (!ip.includes(":")) return ip;
+  const groups = expandIpv6(ip.replace(/%.*$/, ""));
+  if (!groups) return "unknown";
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(":")}::/64`;
+}
+
+async function digest(text: string): Promise<string> {
+  const bytes = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(bytes).slice(0, 16), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+export interface RateLimitOptions {
+  cache: CacheStore;
+  limits: Config["rateLimits"];
+  trustProxy: boolean;
+  log: Logger;
+  /** The user id of a bearer token whose signature and claims check out; no database call. */
+  identify: (token: string) => Promise<string | null>;
+  /** The window every limit counts over (default one minute). */
+  windowMs?: number;
+  /** The in-process limiter auth routes use while the cache is down (default: a new one). */
+  fallback?: CacheStore;
+}
+
+interface Check {
+  key: string;
+  limit: number;
+}
+
+/** The tightest of several decisions: a refusal that lasts longest, else the least remaining. */
+function tightest(results: ThrottleResult[]): ThrottleResult {
+  const refused = results.filter((r) => !r.allowed);
+  if (refused.length > 0) {
+    return refused.reduce((a, b) => (b.retryAfterMs > a.retryAfterMs ? b : a));
+  }
+  return results.reduce((a, b) => (b.remaining < a.remaining ? b : a));
+}
+
+/** The e-mail a login request names (JSON `email` or form `username`), lower-cased. */
+async function loginEmail(req: {
+  header(name: string): string | undefined;
+  text(): Promise<string>;
+}): Promise<string | null> {
+  try {
+    const type = req.header("Content-Type")?.split(";")[0].trim().toLowerCase();
+    const text = await req.text();
+    let value: unknown;
+    if (type === "application/json") value = (JSON.parse(text) as Record<string, unknown>)?.email;
+    else if (type === "application/x-www-form-urlencoded") {
+      value = new URLSearchParams(text).get("username");
+    }
+    return typeof value === "string" && value.trim() !== "" ? value.trim().toLowerCase() : null;
+  } catch {
+    // A malformed body is refused by the route's validator; the IP limit still applies.
+    return null;
+  }
+}
+
+const WARN_EVERY_MS = 10_000;
+
+/**
+ * The rate-limit middleware. Keys follow seed 004: `rate_limit:{ip}:{endpoint}` for auth routes,
+ * `rate_limit:{ip}:api` for anonymous calls, `rate_limit:user:{id}:api` for signed-in callers
+ * and `rate_limit:email:{sha256 prefix}:login` for the e-mail a login names.
+ */
+export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
+  const windowMs = opts.windowMs ?? 60_000;
+  const fallback = opts.fallback ?? openMemoryCache({ maxEntries: 20_000, maxBytes: 8 << 20 });
+  let lastWarnAt = -Infinity;
+  const warn = (msg: string, err: unknown) => {
+    const now = Date.now();
+    if (now - lastWarnAt < WARN_EVERY_MS) return;
+    lastWarnAt = now;
+    opts.log.warn(msg, { error: err instanceof Error ? err.message : String(err) });
+  };
+
+  return async function rateLimitMiddleware(c, next) {
+    const group = limitGroup(c.req.method, c.req.path);
+    if (group.kind === "exempt") return next();
+    const ip = limitIp(clientIp(c, opts.trustProxy));
+    const checks: Check[] = [];
+    if (group.kind === "auth") {
+      const limit = opts.limits.authPerMin;
+      checks.push({ key: `rate_limit:${ip}:${group.endpoint}`, limit });
+      if (group.endpoint === "login") {
+        const email = await loginEmail(c.req);
+        if (email) checks.push({ key: `rate_limit:email:${await digest(email)}:login`, limit });
+      }
+    } else {
+      const token = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/)?.[1];
+      const userId = token ? await opts.identify(token).catch(() => null) : null;
+      checks.push(
+        userId
+          ? { key: `rate_limit:user:${userId}:api`, limit: opts.limits.userPerMin }
+          : { key: `rate_limit:${ip}:api`, limit: opts.limits.anonPerMin },
+      );
+    }
+
+    let results: ThrottleResult[];
+    try {
+      results = await Promise.all(checks.map((k) => opts.cache.throttle(k.key, k.limit, windowMs)));
+    } catch (err) {
+      if (group.kind === "general") {
+        warn("rate limiter unavailable (cache down); request let through unlimited", err);
+        return next();
+      }
+      warn("rate limiter unavailable (cache down); auth routes limited in-process", err);
+      results = await Promise.all(checks.map((k) => fallback.throttle(k.key, k.limit, windowMs)));
+    }
+
+    const shown = tightest(results);
+    c.header("RateLimit-Limit", String(shown.limit));
+    c.header("RateLimit-Remaining", String(shown.remaining));
+    c.header("RateLimit-Reset", String(Math.ceil(shown.resetMs / 1000)));
+    if (!shown.allowed) {
+      const seconds = Math.max(1, Math.ceil(shown.retryAfterMs / 1000));
+      throw tooManyRequests(`Rate limit exceeded; retry in ${seconds} s`, seconds);
+    }
+    await next();
+  };
+}
