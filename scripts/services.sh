@@ -584,9 +584,9 @@ status_line() {
   esac
   [ -n "$pid" ] || pid=$(pid_of "$name" 2>/dev/null || true)
   if is_up "$name"; then
-    printf '%-9s up    pid %-7s 127.0.0.1:%s\n' "$name" "$pid" "$port"
+    printf '%-9s %-5s %-12s 127.0.0.1:%s\n' "$name" up "pid $pid" "$port"
   else
-    printf '%-9s down                127.0.0.1:%s\n' "$name" "$port"
+    printf '%-9s %-5s %-12s 127.0.0.1:%s\n' "$name" down "" "$port"
   fi
 }
 
