@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { openPglite } from "../stores/relational/pglite.ts";
 import { loadMigrations } from "./files.ts";
-import { MigrationError, migrateDown, migrateUp, migrationStatus } from "./runner.ts";
+import { migrateDown, migrateUp, MigrationError, migrationStatus } from "./runner.ts";
 
 async function fixtureDir(files: Record<string, string>): Promise<URL> {
   const dir = await Deno.makeTempDir();
-  for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${name}`, text);
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${dir}/${name}`, text);
+  }
   return new URL(`file://${dir}/`);
 }
 
