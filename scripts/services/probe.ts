@@ -1,38 +1,31 @@
-// Readiness probe for scripts/services.sh: one real client request to FerretDB (MongoDB `ping`)
-// or Neo4j (Bolt `RETURN 1`). Exits 0 when the server answered, 1 otherwise. Tooling, not app code.
-import { MongoClient } from "mongodb";
-import neo4j from "neo4j-driver";
+// Readiness probe for scripts/services.sh: one real round trip to FerretDB (MongoDB ping) or
+// Neo4j (a Bolt query) through the store adapters' own health checks. Exits 0 when it answered.
+import { openMongoDocuments } from "../../src/stores/documents/mongo.ts";
+import { openNeo4jGraph } from "../../src/stores/graph/neo4j.ts";
+import type { StoreHealth } from "../../src/stores/health.ts";
 
-async function probeMongo(url: string): Promise<void> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000 });
+async function probe(
+  open: () => Promise<{ health(): Promise<StoreHealth>; close(): Promise<void> }>,
+) {
+  const store = await open();
   try {
-    const reply = await client.db("admin").command({ ping: 1 });
-    if (reply.ok !== 1) throw new Error(`ping answered ${JSON.stringify(reply)}`);
+    const h = await store.health();
+    if (h.status !== "ok") throw new Error(h.detail ?? "down");
   } finally {
-    await client.close();
-  }
-}
-
-async function probeBolt(url: string, user: string, password: string): Promise<void> {
-  const driver = neo4j.driver(url, neo4j.auth.basic(user, password), {
-    connectionTimeout: 2000,
-    maxConnectionPoolSize: 1,
-  });
-  try {
-    const result = await driver.executeQuery("RETURN 1 AS one");
-    const one = result.records[0]?.get("one");
-    if (neo4j.integer.toNumber(one) !== 1) throw new Error(`RETURN 1 gave ${String(one)}`);
-  } finally {
-    await driver.close();
+    await store.close();
   }
 }
 
 async function main(args: string[]): Promise<number> {
   const [kind, url, user, password] = args;
   try {
-    if (kind === "mongo" && url) await probeMongo(url);
-    else if (kind === "bolt" && url) await probeBolt(url, user ?? "neo4j", password ?? "");
-    else {
+    if (kind === "mongo" && url) {
+      await probe(() => openMongoDocuments({ url, db: "admin", timeoutMs: 2000 }));
+    } else if (kind === "bolt" && url) {
+      await probe(() =>
+        openNeo4jGraph({ url, user: user ?? "neo4j", password: password ?? "", timeoutMs: 2000 })
+      );
+    } else {
       console.error("usage: probe.ts mongo <url> | bolt <url> <user> <password>");
       return 2;
     }
