@@ -1,0 +1,224 @@
+// Reads and writes of one row: create, update and delete run in one transaction with their audit
+// row; update and delete lock the row, check If-Match against its current tag (412 when stale), and
+// delete is soft where the table has deleted_at. Company-scoped callers cannot write rows outside
+// their companies, and nobody can point a row at a soft-deleted company, contact or user.
+import { type AuditActor, recordAudit } from "../../audit/record.ts";
+import { conflict, forbidden, notFound, preconditionFailed, unprocessable } from "../../errors.ts";
+import { isStoreError } from "../../stores/errors.ts";
+import type { Queryable, RelationalStore, Row } from "../../stores/relational/port.ts";
+import type { Resource } from "../resource.ts";
+import { etagOf, ifMatchAllows } from "./etag.ts";
+import { assertParent, type Caller, type ParentRef, visibility } from "./scope.ts";
+import { col, ident, Params, writeValue } from "./sql.ts";
+
+/** Everything a write needs besides its input. */
+export interface WriteContext {
+  db: RelationalStore;
+  caller: Caller;
+  actor: AuditActor;
+  now: Date;
+  /** Tables whose rows are soft-deleted (deleted_at), for reference checks. */
+  softDeleteTables: ReadonlySet<string>;
+}
+
+/** A row with its entity tag. */
+export interface TaggedRow {
+  row: Row;
+  etag: string;
+}
+
+async function findRow(
+  db: Queryable,
+  res: Resource,
+  id: string,
+  caller: Caller,
+  parent: ParentRef | undefined,
+  lock: boolean,
+): Promise<Row> {
+  const params = new Params();
+  const where = [`t.id = ${params.add(id)}`, ...visibility(res, caller, params)];
+  if (parent && res.parent) where.push(`${col(res.parent.column)} = ${params.add(parent.id)}`);
+  const r = await db.query(
+    `select t.* from ${ident(res.table)} t where ${where.join(" and ")}${
+      lock ? " for update of t" : ""
+    }`,
+    params.values,
+  );
+  if (r.rowCount === 0) throw notFound(`No ${res.name} with id ${id}`);
+  return r.rows[0];
+}
+
+/** The row as the caller may see it, with its ETag; 404 when missing or out of reach. */
+export async function readRow(
+  db: Queryable,
+  res: Resource,
+  id: string,
+  caller: Caller,
+  parent?: ParentRef,
+): Promise<TaggedRow> {
+  if (parent) await assertParent(db, parent, caller);
+  const row = await findRow(db, res, id, caller, parent, false);
+  return { row, etag: await etagOf(row) };
+}
+
+/** 422 naming the field when a written reference points at a soft-deleted row. */
+async function checkReferences(
+  tx: Queryable,
+  res: Resource,
+  values: Readonly<Record<string, unknown>>,
+  soft: ReadonlySet<string>,
+) {
+  for (const [name, value] of Object.entries(values)) {
+    const target = res.columns[name]?.opts.references;
+    if (!target || !soft.has(target) || typeof value !== "string") continue;
+    const r = await tx.query(
+      `select 1 from ${ident(target)} where id = $1 and deleted_at is null`,
+      [value],
+    );
+    if (r.rowCount === 0) {
+      throw unprocessable(`${name}: referenced row does not exist`, [
+        { path: name, message: "referenced row does not exist" },
+      ]);
+    }
+  }
+}
+
+/** 403 when a company-scoped caller's write would leave the row outside their companies. */
+async function checkCompany(tx: Queryable, res: Resource, id: string, caller: Caller) {
+  if (caller.companyIds === null) return;
+  const params = new Params();
+  const where = [`t.id = ${params.add(id)}`, ...visibility(res, caller, params)];
+  const r = await tx.query(
+    `select 1 from ${ident(res.table)} t where ${where.join(" and ")}`,
+    params.values,
+  );
+  if (r.rowCount === 0) throw forbidden("You may only write rows of your own companies");
+}
+
+function pick(row: Row, keys: readonly string[]): Row {
+  return Object.fromEntries(keys.map((k) => [k, row[k]]));
+}
+
+/** Inserts a row from validated input, plus server-set columns; audited. */
+export async function createRow(
+  ctx: WriteContext,
+  res: Resource,
+  input: Readonly<Record<string, unknown>>,
+  parent?: ParentRef,
+): Promise<TaggedRow> {
+  const values: Record<string, unknown> = { ...input };
+  for (const [name, column] of Object.entries(res.columns)) {
+    if (column.opts.setToCaller) values[name] = ctx.caller.userId;
+    else if (column.opts.defaultsToCaller && values[name] === undefined) {
+      values[name] = ctx.caller.userId;
+    }
+  }
+  if (parent && res.parent) values[res.parent.column] = parent.id;
+  if (res.derive) Object.assign(values, res.derive(input, { op: "create", now: ctx.now }));
+
+  const row = await ctx.db.transaction(async (tx) => {
+    if (parent) await assertParent(tx, parent, ctx.caller);
+    await checkReferences(tx, res, values, ctx.softDeleteTables);
+    const params = new Params();
+    const names = Object.keys(values);
+    const placeholders = names.map((n) => writeValue(params, res.columns[n].kind, values[n]));
+    const r = await tx.query(
+      `insert into ${ident(res.table)} (${names.map(ident).join(", ")})
+       values (${placeholders.join(", ")}) returning *`,
+      params.values,
+    );
+    const created = r.rows[0];
+    await checkCompany(tx, res, String(created.id), ctx.caller);
+    await recordAudit(tx, ctx.actor, {
+      action: "create",
+      resourceType: res.table,
+      resourceId: String(created.id),
+      newValues: created,
+    });
+    return created;
+  });
+  return { row, etag: await etagOf(row) };
+}
+
+/** Applies a validated partial update, honouring If-Match; audited with old and new values. */
+export async function updateRow(
+  ctx: WriteContext,
+  res: Resource,
+  id: string,
+  input: Readonly<Record<string, unknown>>,
+  ifMatch: string | undefined,
+  parent?: ParentRef,
+): Promise<TaggedRow> {
+  const values: Record<string, unknown> = { ...input };
+  if (res.derive) Object.assign(values, res.derive(input, { op: "update", now: ctx.now }));
+
+  const row = await ctx.db.transaction(async (tx) => {
+    if (parent) await assertParent(tx, parent, ctx.caller);
+    const old = await findRow(tx, res, id, ctx.caller, parent, true);
+    if (!ifMatchAllows(ifMatch, await etagOf(old))) throw preconditionFailed();
+    await checkReferences(tx, res, values, ctx.softDeleteTables);
+    const params = new Params();
+    const names = Object.keys(values);
+    const sets = names.map((n) =>
+      `${ident(n)} = ${writeValue(params, res.columns[n].kind, values[n])}`
+    );
+    const r = await tx.query(
+      `update ${ident(res.table)} set ${sets.join(", ")} where id = ${params.add(id)} returning *`,
+      params.values,
+    );
+    const updated = r.rows[0];
+    await checkCompany(tx, res, id, ctx.caller);
+    await recordAudit(tx, ctx.actor, {
+      action: "update",
+      resourceType: res.table,
+      resourceId: id,
+      oldValues: pick(old, names),
+      newValues: pick(updated, names),
+    });
+    return updated;
+  });
+  return { row, etag: await etagOf(row) };
+}
+
+/**
+ * Deletes a row, honouring If-Match: sets deleted_at where the table has it, removes it
+ * otherwise (409 while other rows still reference it); audited with the old values.
+ */
+export async function deleteRow(
+  ctx: WriteContext,
+  res: Resource,
+  id: string,
+  ifMatch: string | undefined,
+  parent?: ParentRef,
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    if (parent) await assertParent(tx, parent, ctx.caller);
+    const old = await findRow(tx, res, id, ctx.caller, parent, true);
+    if (!ifMatchAllows(ifMatch, await etagOf(old))) throw preconditionFailed();
+    let newValues: Row | null = null;
+    if (res.softDelete) {
+      const r = await tx.query(
+        `update ${ident(res.table)} set deleted_at = now() where id = $1 returning deleted_at`,
+        [id],
+      );
+      newValues = r.rows[0];
+    } else {
+      try {
+        await tx.query(`delete from ${ident(res.table)} where id = $1`, [id]);
+      } catch (err) {
+        // On a delete, a foreign-key failure can only mean other rows still point here.
+        if (isStoreError(err, "invalid")) {
+          throw conflict(`This ${res.name} is still referenced by other rows`);
+        }
+        throw err;
+      }
+    }
+    await recordAudit(tx, ctx.actor, {
+      action: "delete",
+      resourceType: res.table,
+      resourceId: id,
+      oldValues: old,
+      newValues,
+    });
+  });
+}
