@@ -1,0 +1,219 @@
+// Generates a resource's routes from its definition: list, create, read, update (PATCH) and
+// delete, each a createRoute so /openapi.json documents it, all served by the one generic engine.
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { auditActor } from "../audit/record.ts";
+import { clientIp } from "../http/client_ip.ts";
+import { principalOf } from "../http/guard.ts";
+import type { AppEnv, Deps } from "../http/types.ts";
+import { listRows } from "./engine/list.ts";
+import { createRow, deleteRow, readRow, updateRow, type WriteContext } from "./engine/mutate.ts";
+import { callerOf, type ParentRef } from "./engine/scope.ts";
+import { cachedPage, dropCached } from "./list_cache.ts";
+import {
+  collectionParams,
+  IfMatchHeaders,
+  itemParams,
+  problems,
+  RowHeaders,
+} from "./openapi_common.ts";
+import { collectionPath, itemPath, rowUrl } from "./paths.ts";
+import { resourceByTable, SOFT_DELETE_TABLES } from "./registry/mod.ts";
+import type { Resource } from "./resource.ts";
+
+const security = [{ bearer: [] }];
+
+/** The engine's view of the request: who, from where, and when. */
+export function writeContext(c: Context<AppEnv>, deps: Deps): WriteContext {
+  return {
+    db: deps.stores.relational,
+    caller: callerOf(principalOf(c)),
+    actor: auditActor(c, clientIp(c)),
+    now: new Date(deps.now()),
+    softDeleteTables: SOFT_DELETE_TABLES,
+  };
+}
+
+function parentOf(res: Resource, params: Record<string, string>): ParentRef | undefined {
+  return res.parent ? { res: resourceByTable(res.parent.table), id: params.id } : undefined;
+}
+
+/** Registers every operation `res` allows on `app`. */
+export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Resource): void {
+  const tags = [res.tag];
+  const rowContent = { "application/json": { schema: res.rowSchema } };
+  const afterChange = async () => {
+    if (res.listCache) await dropCached(deps.stores.cache, deps.log, res.listCache.key);
+  };
+
+  if (res.ops.includes("list")) {
+    const route = createRoute({
+      method: "get",
+      path: collectionPath(res),
+      tags,
+      security,
+      summary: `List ${res.path}`,
+      description: "Filters, `sort`, `limit` (1-200, default 50) and an opaque `cursor`.",
+      request: { params: collectionParams(res), query: res.querySchema },
+      responses: {
+        200: {
+          description: "One page",
+          content: {
+            "application/json": {
+              schema: z.object({
+                items: z.array(res.rowSchema),
+                next_cursor: z.string().nullable(),
+              }),
+            },
+          },
+        },
+        ...problems(401, 403, 404, 422),
+      },
+    });
+    app.openapi(route, async (c) => {
+      const query = c.req.valid("query");
+      const params = c.req.valid("param");
+      const caller = callerOf(principalOf(c));
+      const parent = parentOf(res, params);
+      const load = () => listRows(deps.stores.relational, res, query, caller, parent);
+      // Only the plain first page is cached: it is what every client asks for, and it does not
+      // depend on who asks (cached resources are neither nested, owned nor company-scoped).
+      const plain = Object.keys(c.req.query()).length === 0 && caller.companyIds === null;
+      const page = res.listCache && plain
+        ? await cachedPage(
+          deps.stores.cache,
+          deps.log,
+          res.listCache.key,
+          res.listCache.ttlMs,
+          load,
+        )
+        : await load();
+      return c.json(page, 200);
+    });
+  }
+
+  if (res.ops.includes("create")) {
+    const route = createRoute({
+      method: "post",
+      path: collectionPath(res),
+      tags,
+      security,
+      summary: `Create a ${res.name}`,
+      request: {
+        params: collectionParams(res),
+        body: { required: true, content: { "application/json": { schema: res.createSchema } } },
+      },
+      responses: {
+        201: {
+          description: "Created",
+          headers: {
+            ...RowHeaders,
+            Location: { description: "URL of the new row", schema: { type: "string" } },
+          },
+          content: rowContent,
+        },
+        ...problems(401, 403, 404, 409, 422),
+      },
+    });
+    app.openapi(route, async (c) => {
+      const parent = parentOf(res, c.req.valid("param"));
+      const { row, etag } = await createRow(
+        writeContext(c, deps),
+        res,
+        c.req.valid("json"),
+        parent,
+      );
+      await afterChange();
+      c.header("Location", rowUrl(res, String(row.id), parent?.id));
+      c.header("ETag", etag);
+      return c.json(row, 201);
+    });
+  }
+
+  if (res.ops.includes("read")) {
+    const route = createRoute({
+      method: "get",
+      path: itemPath(res),
+      tags,
+      security,
+      summary: `Read a ${res.name}`,
+      request: { params: itemParams(res) },
+      responses: {
+        200: { description: "The row", headers: RowHeaders, content: rowContent },
+        ...problems(401, 403, 404, 422),
+      },
+    });
+    app.openapi(route, async (c) => {
+      const params = c.req.valid("param");
+      const { row, etag } = await readRow(
+        deps.stores.relational,
+        res,
+        params[res.idParam],
+        callerOf(principalOf(c)),
+        parentOf(res, params),
+      );
+      c.header("ETag", etag);
+      return c.json(row, 200);
+    });
+  }
+
+  if (res.ops.includes("update")) {
+    const route = createRoute({
+      method: "patch",
+      path: itemPath(res),
+      tags,
+      security,
+      summary: `Update a ${res.name} (partial)`,
+      request: {
+        params: itemParams(res),
+        headers: IfMatchHeaders,
+        body: { required: true, content: { "application/json": { schema: res.patchSchema } } },
+      },
+      responses: {
+        200: { description: "The updated row", headers: RowHeaders, content: rowContent },
+        ...problems(401, 403, 404, 409, 412, 422),
+      },
+    });
+    app.openapi(route, async (c) => {
+      const params = c.req.valid("param");
+      const { row, etag } = await updateRow(
+        writeContext(c, deps),
+        res,
+        params[res.idParam],
+        c.req.valid("json"),
+        c.req.header("If-Match"),
+        parentOf(res, params),
+      );
+      await afterChange();
+      c.header("ETag", etag);
+      return c.json(row, 200);
+    });
+  }
+
+  if (res.ops.includes("delete")) {
+    const route = createRoute({
+      method: "delete",
+      path: itemPath(res),
+      tags,
+      security,
+      summary: res.softDelete ? `Delete a ${res.name} (soft)` : `Delete a ${res.name}`,
+      request: { params: itemParams(res), headers: IfMatchHeaders },
+      responses: {
+        204: { description: "Deleted" },
+        ...problems(401, 403, 404, 409, 412, 422),
+      },
+    });
+    app.openapi(route, async (c) => {
+      const params = c.req.valid("param");
+      await deleteRow(
+        writeContext(c, deps),
+        res,
+        params[res.idParam],
+        c.req.header("If-Match"),
+        parentOf(res, params),
+      );
+      await afterChange();
+      return c.body(null, 204);
+    });
+  }
+}
