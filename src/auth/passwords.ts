@@ -105,8 +105,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
     await verifyPassword(password, await dummyHash());
     return false;
   }
-  const actual = await derive(password, parsed.salt, parsed.params, parsed.hash.length);
-  return constantTimeEqual(actual, parsed.hash);
+  // The library refuses an empty password; do the same work on a stand-in and refuse after.
+  const actual = await derive(password || "\0", parsed.salt, parsed.params, parsed.hash.length);
+  return constantTimeEqual(actual, parsed.hash) && password !== "";
 }
 
 /** True when `stored` was made with weaker parameters than `current` (or is not argon2id). */
