@@ -1,0 +1,52 @@
+// OpenAPI pieces shared by the reports, dashboards and agent-runs routes: the problem+json
+// response and list query parameters.
+import { z } from "@hono/zod-openapi";
+
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  request_id: z.string().nullable(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+}).openapi("Problem");
+
+const DESCRIPTIONS: Record<number, string> = {
+  401: "No valid access token",
+  403: "The caller's roles do not grant this",
+  404: "Not found (or not yours)",
+  409: "Conflict",
+  412: "The resource changed since it was read (If-Match)",
+  422: "Invalid parameters or body, with field paths",
+  429: "Daily limit reached; Retry-After says when it resets",
+  503: "A store is not answering",
+};
+
+/** Problem responses for `statuses`, for a route's `responses`. */
+export function problems<S extends number>(...statuses: S[]) {
+  const out = {} as Record<
+    S,
+    {
+      description: string;
+      content: { "application/problem+json": { schema: typeof ProblemSchema } };
+    }
+  >;
+  for (const s of statuses) {
+    out[s] = {
+      description: DESCRIPTIONS[s] ?? "Error",
+      content: { "application/problem+json": { schema: ProblemSchema } },
+    };
+  }
+  return out;
+}
+
+/** limit (1-200, default 50) and an opaque cursor. */
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50 }),
+  cursor: z.string().max(200).optional(),
+};
+
+export const UuidParam = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
+});
