@@ -1,0 +1,136 @@
+// An agent's daily token and cost counters in the cache (seed 004 section 6:
+// agent:{id}:tokens_daily and agent:{id}:spending_daily, reset at midnight UTC). The key carries
+// the UTC date (agent:{id}:tokens_daily:2026-11-22), so a new day starts from zero whatever the
+// clock skew between instances, and the TTL (to the next midnight) only cleans up. When the cache
+// lost a counter, it is rebuilt from agent_logs under a lock so that a burst of requests runs one
+// rebuild, not one each. agent_logs stays the source of truth: with no cache, the database answers.
+import type { Logger } from "../log.ts";
+import type { CacheStore } from "../stores/cache/port.ts";
+import type { Queryable } from "../stores/relational/port.ts";
+import { msToNextUtcMidnight, utcDate, utcDayBounds } from "../reports/utc.ts";
+import { sumUsage } from "./repository.ts";
+
+export const tokensKey = (agentId: string, date: string) => `agent:${agentId}:tokens_daily:${date}`;
+export const spendingKey = (agentId: string, date: string) =>
+  `agent:${agentId}:spending_daily:${date}`;
+const rebuildLockKey = (agentId: string) => `lock:agent:${agentId}:budget_rebuild`;
+
+const LOCK_TTL_MS = 5_000;
+const WAIT_STEP_MS = 25;
+const WAIT_MAX_MS = 1_000;
+
+export interface BudgetDeps {
+  db: Queryable;
+  cache: CacheStore;
+  log: Logger;
+}
+
+export interface Usage {
+  tokens: number;
+  cost: number;
+  source: "cache" | "rebuilt" | "database";
+}
+
+const parse = (v: string | null) => (v === null ? NaN : Number(v));
+
+async function readCounters(cache: CacheStore, agentId: string, date: string) {
+  const [t, s] = await Promise.all([
+    cache.get(tokensKey(agentId, date)),
+    cache.get(spendingKey(agentId, date)),
+  ]);
+  const tokens = parse(t);
+  const cost = parse(s);
+  return Number.isFinite(tokens) && Number.isFinite(cost) ? { tokens, cost } : null;
+}
+
+/**
+ * Today's usage (the UTC day of `nowMs`): the counters when present; otherwise rebuilt from
+ * agent_logs by whoever takes the lock while the others wait for it; the database alone when the
+ * cache is down or the rebuild takes too long.
+ */
+export async function readUsage(deps: BudgetDeps, agentId: string, nowMs: number): Promise<Usage> {
+  const date = utcDate(nowMs);
+  const { start, end } = utcDayBounds(nowMs);
+  const fromDb = async (): Promise<Usage> => ({
+    ...await sumUsage(deps.db, agentId, start, end),
+    source: "database",
+  });
+  try {
+    const hit = await readCounters(deps.cache, agentId, date);
+    if (hit) return { ...hit, source: "cache" };
+    const lock = rebuildLockKey(agentId);
+    const token = await deps.cache.acquireLock(lock, LOCK_TTL_MS);
+    if (token !== null) {
+      try {
+        // Someone may have finished a rebuild between our read and our lock.
+        const again = await readCounters(deps.cache, agentId, date);
+        if (again) return { ...again, source: "cache" };
+        const sums = await sumUsage(deps.db, agentId, start, end);
+        const ttl = msToNextUtcMidnight(nowMs);
+        await deps.cache.set(tokensKey(agentId, date), String(sums.tokens), ttl);
+        await deps.cache.set(spendingKey(agentId, date), String(sums.cost), ttl);
+        return { ...sums, source: "rebuilt" };
+      } finally {
+        await deps.cache.releaseLock(lock, token).catch(() => false);
+      }
+    }
+    for (let waited = 0; waited < WAIT_MAX_MS; waited += WAIT_STEP_MS) {
+      await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
+      const rebuilt = await readCounters(deps.cache, agentId, date);
+      if (rebuilt) return { ...rebuilt, source: "cache" };
+    }
+    return await fromDb();
+  } catch (err) {
+    deps.log.warn("agent budget counters unavailable; using agent_logs", {
+      agent_id: agentId,
+      error: String(err),
+    });
+    return await fromDb();
+  }
+}
+
+/**
+ * Adds a recorded run to today's counters. If an increment finds its key gone although the
+ * usage read before recording was not zero, the counter was lost in between: both keys are
+ * dropped so the next request rebuilds them from agent_logs rather than counting from zero.
+ */
+export async function addUsage(
+  deps: BudgetDeps,
+  agentId: string,
+  nowMs: number,
+  before: Usage,
+  tokens: number,
+  cost: number,
+): Promise<void> {
+  const date = utcDate(nowMs);
+  const ttl = msToNextUtcMidnight(nowMs);
+  const keys = [tokensKey(agentId, date), spendingKey(agentId, date)];
+  try {
+    const [t, s] = await Promise.all([
+      deps.cache.incr(keys[0], tokens, ttl),
+      deps.cache.incrFloat(keys[1], cost, ttl),
+    ]);
+    const lost = (before.tokens > 0 && t === tokens) || (before.cost > 0 && s === cost);
+    if (lost) await deps.cache.del(...keys);
+  } catch (err) {
+    deps.log.warn("agent budget counters not updated; dropping them for a rebuild", {
+      agent_id: agentId,
+      error: String(err),
+    });
+    await deps.cache.del(...keys).catch(() => 0);
+  }
+}
+
+/** Which daily limit `usage` has reached, or null when the agent may still run today. */
+export function reachedLimit(
+  usage: { tokens: number; cost: number },
+  limits: { daily_token_limit: number | null; daily_cost_limit: number | null },
+): string | null {
+  if (limits.daily_token_limit !== null && usage.tokens >= limits.daily_token_limit) {
+    return `daily token limit of ${limits.daily_token_limit} reached (${usage.tokens} used today)`;
+  }
+  if (limits.daily_cost_limit !== null && usage.cost >= limits.daily_cost_limit) {
+    return `daily cost limit of ${limits.daily_cost_limit} reached (${usage.cost} spent today)`;
+  }
+  return null;
+}

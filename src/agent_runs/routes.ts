@@ -1,0 +1,193 @@
+// Agent runs and budgets: POST /agents/{id}/logs records a run into the partitioned agent_logs
+// and adds it to the agent's daily counters, refusing with 429 once the day's token or cost
+// limit is already reached; GET lists runs newest first within a bounded time range.
+import { createRoute, type z } from "@hono/zod-openapi";
+import { auditActor, recordAudit } from "../audit/record.ts";
+import { notFound, tooManyRequests, unprocessable } from "../errors.ts";
+import { clientIp } from "../http/client_ip.ts";
+import { createRouter } from "../http/openapi.ts";
+import type { Deps } from "../http/types.ts";
+import { decodeCursor, encodeCursor } from "../reports/keyset_cursor.ts";
+import { problems } from "../reports/openapi_common.ts";
+import { DAY_MS, msToNextUtcMidnight, utcDate } from "../reports/utc.ts";
+import { addUsage, reachedLimit, readUsage, type Usage } from "./budget.ts";
+import {
+  addToAgentTotals,
+  type AgentLimits,
+  findAgentLimits,
+  findRun,
+  insertRun,
+  listRuns,
+} from "./repository.ts";
+import {
+  AgentLogListSchema,
+  AgentLogParam,
+  AgentLogSchema,
+  AgentParam,
+  AgentRunSchema,
+  BudgetSchema,
+  LogsQuery,
+  RecordedRunSchema,
+} from "./schemas.ts";
+
+/** Default and longest time range of one list request. */
+export const DEFAULT_RANGE_DAYS = 7;
+export const MAX_RANGE_DAYS = 92;
+
+const security = [{ bearer: [] }];
+const tags = ["agents"];
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const record = createRoute({
+  method: "post",
+  path: "/agents/{id}/logs",
+  tags,
+  summary: "Record a run; 429 when the agent's daily token or cost limit is already reached",
+  security,
+  request: {
+    params: AgentParam,
+    body: { required: true, content: { "application/json": { schema: AgentRunSchema } } },
+  },
+  responses: {
+    201: json(RecordedRunSchema, "Recorded, with the day's usage after it"),
+    ...problems(401, 403, 404, 422, 429),
+  },
+});
+const list = createRoute({
+  method: "get",
+  path: "/agents/{id}/logs",
+  tags,
+  summary: "An agent's runs, newest first, within [from, to) (default the last 7 days)",
+  security,
+  request: { params: AgentParam, query: LogsQuery },
+  responses: { 200: json(AgentLogListSchema, "A page"), ...problems(401, 403, 404, 422) },
+});
+const readOne = createRoute({
+  method: "get",
+  path: "/agents/{id}/logs/{log_id}",
+  tags,
+  summary: "One run",
+  security,
+  request: { params: AgentLogParam },
+  responses: { 200: json(AgentLogSchema, "The run"), ...problems(401, 403, 404, 422) },
+});
+const budget = createRoute({
+  method: "get",
+  path: "/agents/{id}/budget",
+  tags,
+  summary: "Today's (UTC) token and cost usage against the agent's daily limits",
+  security,
+  request: { params: AgentParam },
+  responses: { 200: json(BudgetSchema, "Usage and limits"), ...problems(401, 403, 404) },
+});
+
+function budgetBody(agent: AgentLimits, usage: Usage, nowMs: number) {
+  return {
+    agent_id: agent.id,
+    date: utcDate(nowMs),
+    tokens_used: usage.tokens,
+    cost: Number(usage.cost.toFixed(4)),
+    daily_token_limit: agent.daily_token_limit,
+    daily_cost_limit: agent.daily_cost_limit,
+    resets_at: new Date(nowMs + msToNextUtcMidnight(nowMs)).toISOString(),
+    source: usage.source,
+  };
+}
+
+export function agentRunsRoutes(deps: Deps) {
+  const app = createRouter();
+  const db = deps.stores.relational;
+  const budgetDeps = { db, cache: deps.stores.cache, log: deps.log };
+
+  async function agentOr404(id: string): Promise<AgentLimits> {
+    const agent = await findAgentLimits(db, id);
+    if (!agent) throw notFound("No such agent");
+    return agent;
+  }
+
+  app.openapi(record, async (c) => {
+    const { id } = c.req.valid("param");
+    const run = c.req.valid("json");
+    const agent = await agentOr404(id);
+    const nowMs = deps.now();
+    const usage = await readUsage(budgetDeps, id, nowMs);
+    const reached = reachedLimit(usage, agent);
+    if (reached) {
+      throw tooManyRequests(`Agent ${id}: ${reached}`, msToNextUtcMidnight(nowMs) / 1000);
+    }
+    const tokens = run.tokens_input + run.tokens_output;
+    const at = new Date(nowMs);
+    const log = await db.transaction(async (tx) => {
+      const log = await insertRun(tx, id, run, at);
+      await addToAgentTotals(tx, id, tokens, run.cost, at);
+      await recordAudit(tx, { ...auditActor(c, clientIp(c)), agentId: id }, {
+        action: "create",
+        resourceType: "agent_logs",
+        resourceId: log.id,
+        newValues: { ...log, input_data: undefined, output_data: undefined },
+      });
+      return log;
+    });
+    await addUsage(budgetDeps, id, nowMs, usage, tokens, run.cost);
+    const after: Usage = {
+      tokens: usage.tokens + tokens,
+      cost: usage.cost + run.cost,
+      source: usage.source,
+    };
+    c.header("Location", `/api/v1/agents/${id}/logs/${log.id}`);
+    return c.json({ ...log, budget: budgetBody(agent, after, nowMs) }, 201);
+  });
+
+  app.openapi(list, async (c) => {
+    const { id } = c.req.valid("param");
+    const q = c.req.valid("query");
+    await agentOr404(id);
+    const to = q.to === undefined ? deps.now() + 1 : Date.parse(q.to);
+    const from = q.from === undefined ? to - DEFAULT_RANGE_DAYS * DAY_MS : Date.parse(q.from);
+    if (from >= to) {
+      throw unprocessable("from must be before to", [{
+        path: "to",
+        message: "must be after from",
+      }]);
+    }
+    if (to - from > MAX_RANGE_DAYS * DAY_MS) {
+      throw unprocessable("The range is too long", [
+        { path: "to", message: `at most ${MAX_RANGE_DAYS} days after from` },
+      ]);
+    }
+    const page = await listRuns(
+      db,
+      id,
+      {
+        from: new Date(from),
+        to: new Date(to),
+        level: q.level,
+        success: q.success === undefined ? undefined : q.success === "true",
+        action: q.action,
+      },
+      q.limit,
+      decodeCursor(q.cursor),
+    );
+    const next = page.more && page.last ? encodeCursor(page.last) : null;
+    return c.json({ items: page.items, next_cursor: next }, 200);
+  });
+
+  app.openapi(readOne, async (c) => {
+    const { id, log_id } = c.req.valid("param");
+    const log = await findRun(db, id, log_id);
+    if (!log) throw notFound("No such run");
+    return c.json(log, 200);
+  });
+
+  app.openapi(budget, async (c) => {
+    const { id } = c.req.valid("param");
+    const agent = await agentOr404(id);
+    const nowMs = deps.now();
+    return c.json(budgetBody(agent, await readUsage(budgetDeps, id, nowMs), nowMs), 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,89 @@
+// Request and response schemas of the agent-runs routes: one agent_logs row per run, the list of
+// runs, and the agent's daily budget.
+import { z } from "@hono/zod-openapi";
+import { PageQuery } from "../reports/openapi_common.ts";
+
+const LEVELS = ["debug", "info", "warning", "error", "critical"] as const;
+const JsonObject = z.record(z.string(), z.unknown());
+
+/** A run as an agent reports it; columns of agent_logs (created_at is the server's clock). */
+export const AgentRunSchema = z.strictObject({
+  action: z.string().trim().min(1).max(100),
+  level: z.enum(LEVELS).default("info"),
+  task_id: z.string().max(100).optional(),
+  model_used: z.string().max(50).optional(),
+  tokens_input: z.number().int().min(0).max(2_000_000_000).default(0),
+  tokens_output: z.number().int().min(0).max(2_000_000_000).default(0),
+  // decimal(8, 4)
+  cost: z.number().min(0).max(9999.9999).default(0),
+  duration_ms: z.number().int().min(0).max(2_000_000_000).optional(),
+  success: z.boolean().default(true),
+  error_message: z.string().max(10_000).optional(),
+  input_data: JsonObject.optional(),
+  output_data: JsonObject.optional(),
+  metadata: JsonObject.optional(),
+}).openapi("AgentRun");
+export type AgentRun = z.infer<typeof AgentRunSchema>;
+
+export const AgentLogSchema = z.object({
+  id: z.uuid(),
+  agent_id: z.uuid(),
+  task_id: z.string().nullable(),
+  level: z.enum(LEVELS),
+  action: z.string(),
+  input_data: JsonObject.nullable(),
+  output_data: JsonObject.nullable(),
+  model_used: z.string().nullable(),
+  tokens_input: z.number().int(),
+  tokens_output: z.number().int(),
+  cost: z.number(),
+  duration_ms: z.number().int().nullable(),
+  success: z.boolean(),
+  error_message: z.string().nullable(),
+  metadata: JsonObject.nullable(),
+  created_at: z.string(),
+}).openapi("AgentLog");
+export type AgentLog = z.infer<typeof AgentLogSchema>;
+
+export const BudgetSchema = z.object({
+  agent_id: z.uuid(),
+  date: z.string().openapi({ description: "The UTC day the counters cover" }),
+  tokens_used: z.number().int(),
+  cost: z.number(),
+  daily_token_limit: z.number().int().nullable(),
+  daily_cost_limit: z.number().nullable(),
+  resets_at: z.string().openapi({ description: "Next 00:00 UTC" }),
+  source: z.enum(["cache", "rebuilt", "database"]).openapi({
+    description: "cache: the counters; rebuilt: recomputed from agent_logs into the cache; " +
+      "database: read from agent_logs because the cache is unavailable",
+  }),
+}).openapi("AgentBudget");
+
+export const RecordedRunSchema = AgentLogSchema.extend({ budget: BudgetSchema }).openapi(
+  "RecordedAgentRun",
+);
+
+export const AgentLogListSchema = z.object({
+  items: z.array(AgentLogSchema),
+  next_cursor: z.string().nullable(),
+}).openapi("AgentLogList");
+
+export const LogsQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional().openapi({
+    description: "Inclusive; default `to` minus 7 days",
+  }),
+  to: z.iso.datetime({ offset: true }).optional().openapi({
+    description: "Exclusive; default now. At most 92 days after `from`",
+  }),
+  level: z.enum(LEVELS).optional(),
+  success: z.enum(["true", "false"]).optional(),
+  action: z.string().max(100).optional(),
+  ...PageQuery,
+});
+
+export const AgentParam = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
+});
+export const AgentLogParam = AgentParam.extend({
+  log_id: z.uuid().openapi({ param: { name: "log_id", in: "path" } }),
+});
