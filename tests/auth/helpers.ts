@@ -60,13 +60,3 @@ export async function assertProblem(
   if (code) assert.match(String(body.type), new RegExp(`/${code}$`));
   return body;
 }
-
-/** Polls `probe` until it returns true or `ms` passes (for best-effort writes). */
-export async function eventually(probe: () => Promise<boolean>, ms = 2000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await probe()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return probe();
-}

@@ -80,6 +80,38 @@ apiTest("permissions: 401 and 403 on every route, admin user routes", async (t, 
     }
   });
 
+  await t.step(
+    "/openapi.json documents the auth and user routes, bearer where needed",
+    async () => {
+      const doc = await json<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>(
+        await api.request("GET", "/openapi.json"),
+      );
+      const login = doc.paths["/api/v1/auth/login"]?.post as
+        | { requestBody?: { content: Record<string, unknown> }; security?: unknown[] }
+        | undefined;
+      assert.ok(login, "login documented");
+      assert.deepEqual(Object.keys(login.requestBody!.content).sort(), [
+        "application/json",
+        "application/x-www-form-urlencoded",
+      ]);
+      assert.equal(login.security, undefined);
+      for (
+        const [path, method] of [
+          ["/api/v1/auth/me", "get"],
+          ["/api/v1/auth/sessions/{id}", "delete"],
+          ["/api/v1/users", "get"],
+          ["/api/v1/users/{id}/roles/{role}", "delete"],
+        ]
+      ) {
+        assert.deepEqual(
+          doc.paths[path]?.[method]?.security,
+          [{ bearer: [] }],
+          `${method} ${path}`,
+        );
+      }
+    },
+  );
+
   const admin = await createUser(api, { roles: ["admin"] });
   const target = await createUser(api);
   const asAdmin = (method: string, path: string, body?: unknown) =>

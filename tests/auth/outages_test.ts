@@ -1,0 +1,145 @@
+// Auth with a store down, on both profiles: a second app over the same stores but with the cache
+// (or the documents store) failing every call. Sign-in, tokens and permissions keep working from
+// the relational store; only the grace window and best-effort writes are lost, with warnings.
+import assert from "node:assert/strict";
+import { createApp } from "../../src/app.ts";
+import { createLogger } from "../../src/log.ts";
+import type { CacheStore } from "../../src/stores/cache/port.ts";
+import type { Collection, DocumentStore } from "../../src/stores/documents/port.ts";
+import { StoreError } from "../../src/stores/errors.ts";
+import { apiTest, createUser, json, type TestApi } from "../support/api.ts";
+import { assertProblem, type Pair, PASSWORD, uniqueEmail } from "./helpers.ts";
+
+const down = (role: "cache" | "documents") => () =>
+  Promise.reject(new StoreError("unavailable", role, "connection refused"));
+
+/** A cache whose every call fails as a dead Redis does. */
+function deadCache(real: CacheStore): CacheStore {
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === "adapter") return target.adapter;
+      return down("cache");
+    },
+  });
+}
+
+/** A documents store whose every collection call fails. */
+function deadDocuments(real: DocumentStore): DocumentStore {
+  const collection = new Proxy({} as Collection, {
+    get: (_t, prop) => (prop === "name" ? "dead" : down("documents")),
+  });
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === "collection") return () => collection;
+      if (prop === "adapter") return target.adapter;
+      return down("documents");
+    },
+  });
+}
+
+function appWith(api: TestApi, stores: Partial<TestApi["stores"]>) {
+  const logs: Record<string, unknown>[] = [];
+  const app = createApp({ ...api.stores, ...stores }, api.app.deps.config, {
+    logger: createLogger("debug", (l) => logs.push(JSON.parse(l))),
+  });
+  const request = (method: string, path: string, opts: { body?: unknown; token?: string } = {}) =>
+    app.request(path, {
+      method,
+      headers: {
+        ...(opts.body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
+      },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  const warned = (re: RegExp) => logs.some((l) => l.level === "warn" && re.test(String(l.msg)));
+  return { request, warned };
+}
+
+apiTest("auth through store outages", async (t, api) => {
+  await t.step("cache down: register, login, me, refresh, logout all work", async () => {
+    const { request, warned } = appWith(api, { cache: deadCache(api.stores.cache) });
+    const email = uniqueEmail("nocache");
+    const reg = await request("POST", "/api/v1/auth/register", {
+      body: { email, password: PASSWORD, full_name: "No Cache" },
+    });
+    assert.equal(reg.status, 201);
+    const login = await request("POST", "/api/v1/auth/login", {
+      body: { email, password: PASSWORD },
+    });
+    assert.equal(login.status, 200);
+    assert.equal(login.headers.get("RateLimit-Limit"), "100000", "in-process auth limiter");
+    const pair = await json(login) as unknown as Pair;
+    assert.equal(
+      (await request("GET", "/api/v1/auth/me", { token: pair.access_token })).status,
+      200,
+    );
+
+    const next = await request("POST", "/api/v1/auth/refresh", {
+      body: { refresh_token: pair.refresh_token },
+    });
+    assert.equal(next.status, 200);
+    const second = await json(next) as unknown as Pair;
+    // No cache, no grace answer: an immediate retry counts as reuse and ends the session.
+    await assertProblem(
+      await request("POST", "/api/v1/auth/refresh", {
+        body: { refresh_token: pair.refresh_token },
+      }),
+      401,
+      "invalid_refresh_token",
+    );
+    await assertProblem(
+      await request("GET", "/api/v1/auth/me", { token: second.access_token }),
+      401,
+    );
+
+    const again = await json(
+      await request("POST", "/api/v1/auth/login", { body: { email, password: PASSWORD } }),
+    ) as unknown as Pair;
+    const out = await request("POST", "/api/v1/auth/logout", { token: again.access_token });
+    assert.equal(out.status, 204);
+    await assertProblem(
+      await request("GET", "/api/v1/auth/me", { token: again.access_token }),
+      401,
+    );
+    // The revocation reached the relational store, so the healthy app refuses it as well.
+    await assertProblem(
+      await api.request("GET", "/api/v1/auth/me", { token: again.access_token }),
+      401,
+    );
+    assert.ok(warned(/rate limiter unavailable/));
+    assert.ok(warned(/cache (read|write) failed/));
+  });
+
+  await t.step(
+    "cache down: role changes still take effect (grants from the database)",
+    async () => {
+      const { request, warned } = appWith(api, { cache: deadCache(api.stores.cache) });
+      const admin = await createUser(api, { roles: ["admin"] });
+      const target = await createUser(api);
+      const grant = await request("POST", `/api/v1/users/${target.id}/roles`, {
+        token: admin.token,
+        body: { role: "diretor" },
+      });
+      assert.equal(grant.status, 201);
+      assert.ok(warned(/invalidation of grants failed/));
+      const me = await json(await request("GET", "/api/v1/auth/me", { token: target.token }));
+      assert.deepEqual(me.roles, ["diretor"]);
+    },
+  );
+
+  await t.step("documents down: login still works, the lost activity is logged", async () => {
+    const { request, warned } = appWith(api, { documents: deadDocuments(api.stores.documents) });
+    const email = uniqueEmail("nodocs");
+    const reg = await request("POST", "/api/v1/auth/register", {
+      body: { email, password: PASSWORD, full_name: "No Docs" },
+    });
+    assert.equal(reg.status, 201);
+    const ok = await request("POST", "/api/v1/auth/login", { body: { email, password: PASSWORD } });
+    assert.equal(ok.status, 200);
+    const bad = await request("POST", "/api/v1/auth/login", {
+      body: { email, password: "wrong password!!" },
+    });
+    await assertProblem(bad, 401, "invalid_credentials");
+    assert.ok(warned(/user activity not recorded/));
+  });
+});
