@@ -27,8 +27,9 @@ export function callerOf(p: Pick<Principal, "userId" | "roles" | "companyIds">):
 export function visibility(res: Resource, caller: Caller, params: Params): string[] {
   const out: string[] = [];
   if (res.softDelete) out.push(`${col("deleted_at")} is null`);
+  // A caller's own rows (notifications) are theirs whatever company they belong to.
   if (res.owner) out.push(`${col(res.owner)} = ${params.add(caller.userId)}`);
-  if (caller.companyIds !== null) out.push(companyCondition(res, caller.companyIds, params));
+  else if (caller.companyIds !== null) out.push(companyCondition(res, caller.companyIds, params));
   return out;
 }
 
