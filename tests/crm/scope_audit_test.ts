@@ -230,25 +230,23 @@ apiTest("crm: company scope, notifications, audit trail and route coverage", asy
     assert.equal(del.status, 405);
   });
 
-  await t.step("every crm route is documented in OpenAPI and has a permission", () => {
-    const router = crmRoutes(api.app.deps);
-    const doc = router.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: { title: "crm", version: "0" },
-    });
+  await t.step("every crm route is in /openapi.json and in the permission table", async () => {
+    const res = await api.request("GET", "/openapi.json");
+    assert.equal(res.status, 200);
+    const doc = await json<{ paths: Record<string, Record<string, unknown>> }>(res);
     const documented = new Set<string>();
-    for (const [path, item] of Object.entries(doc.paths ?? {})) {
-      for (const method of Object.keys(item ?? {})) {
-        documented.add(`${method.toUpperCase()} /api/v1${path.replace(/\{([a-z_]+)\}/g, ":$1")}`);
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(item)) {
+        documented.add(`${method.toUpperCase()} ${path.replace(/\{([a-z_]+)\}/g, ":$1")}`);
       }
     }
     const served = new Set(
-      router.routes.map((r) => `${r.method} /api/v1${r.path}`),
+      crmRoutes(api.app.deps).routes.map((r) => `${r.method} /api/v1${r.path}`),
     );
-    const listed = new Set(Object.keys(CRM_PERMISSIONS));
-    assert.deepEqual([...served].sort(), [...listed].sort());
-    assert.deepEqual([...documented].sort(), [...listed].sort());
+    const listed = Object.keys(CRM_PERMISSIONS).sort();
+    assert.deepEqual([...served].sort(), listed);
+    assert.deepEqual(listed.filter((k) => !documented.has(k)), [], "undocumented crm routes");
     // 20 resources x 5 operations + audit-logs x 2 + mark read.
-    assert.equal(listed.size, 20 * 5 + 2 + 1);
+    assert.equal(listed.length, 20 * 5 + 2 + 1);
   });
 });
