@@ -7,6 +7,10 @@
 #   scripts/services.sh status           one line per server
 #   scripts/services.sh env              print the env file
 #   scripts/services.sh reset            down, then delete the state folder (data, logs, env)
+#   scripts/services.sh run-private NAME PORT DIR [PORT2]
+#                                        run one more server in the foreground on PORT with its data
+#                                        in DIR (PORT2: MinIO console, Neo4j HTTP; default PORT+1),
+#                                        apart from the shared set: for tests that stop a server
 #
 # names: postgres redis minio ferretdb neo4j. State lives in $POLYSTORE_SERVICES_DIR (default
 # <repo>/.services); built binaries and downloaded jars in $POLYSTORE_CACHE_DIR (default
@@ -689,6 +693,103 @@ cmd_down() {
   done
 }
 
+# ---------------------------------------------------------------- private servers (run-private)
+
+# One server outside the shared set, for tests that stop and restart a server under a running app:
+# it runs in the foreground (exec, so the caller's child pid is the server's and a signal reaches
+# it directly), listens on 127.0.0.1:<port> with its data in <dir>, and uses the binaries, jars and
+# credentials of `up` (run `up NAME` once first). Starting again with the same <dir> reuses the
+# data, except Neo4j's harness, which makes an empty store on every start. Stop it with SIGTERM
+# (PostgreSQL: SIGINT, its fast shutdown). It is not recorded in the state folder: the caller owns it.
+cmd_run_private() {
+  if [ $# -lt 3 ] || [ $# -gt 4 ]; then die "usage: run-private NAME PORT DIR [PORT2]"; fi
+  local name=$1 port=$2 dir=$3 port2=${4:-}
+  check_names "$name"
+  case $port in '' | *[!0-9]*) die "run-private: PORT must be a number, got '$port'" ;; esac
+  [ -n "$port2" ] || port2=$((port + 1))
+  case $port2 in *[!0-9]*) die "run-private: PORT2 must be a number, got '$port2'" ;; esac
+  [ -d "$dir" ] || die "run-private: $dir is not a folder"
+  dir=$(cd "$dir" && pwd)
+  local p shared=" $PG_PORT $REDIS_PORT $FERRETDB_PORT $NEO4J_BOLT_PORT $NEO4J_HTTP_PORT $MINIO_PORT $MINIO_CONSOLE_PORT "
+  for p in "$port" "$port2"; do
+    case $shared in *" $p "*) die "run-private: port $p belongs to the shared servers; pick another" ;; esac
+  done
+  if port_open "$port"; then die "run-private: port 127.0.0.1:$port is already in use"; fi
+  case $name in minio | neo4j) if port_open "$port2"; then die "run-private: port 127.0.0.1:$port2 is already in use"; fi ;; esac
+  "run_private_$name" "$port" "$dir" "$port2"
+}
+
+run_private_postgres() {
+  local port=$1 dir=$2 data=$2/data
+  [ -x "$PG_BIN/postgres" ] || die "postgres: $PG_BIN/postgres missing; run: scripts/services.sh up postgres"
+  if is_root; then
+    chown postgres: "$dir"
+    runuser -u postgres -- test -x "$dir" ||
+      die "postgres: OS user 'postgres' cannot reach $dir; pick a folder it can traverse"
+  fi
+  if [ ! -s "$data/PG_VERSION" ]; then
+    # initdb makes $PG_USER the superuser with its password, and single-user mode creates the
+    # database, so the server never has to run before the exec below.
+    printf '%s\n' "$PG_PASSWORD" >"$dir/pwfile"
+    if is_root; then chown postgres: "$dir/pwfile"; fi
+    as_pg "$PG_BIN/initdb" -D "$data" -U "$PG_USER" --pwfile="$dir/pwfile" --auth-local=trust \
+      --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+      {
+        cat "$dir/initdb.log" >&2
+        die "postgres: initdb failed"
+      }
+    rm -f "$dir/pwfile"
+    as_pg "$PG_BIN/postgres" --single -D "$data" -c fsync=off postgres \
+      <<<"CREATE DATABASE $PG_DB OWNER $PG_USER;" >"$dir/single.log" 2>&1 ||
+      {
+        cat "$dir/single.log" >&2
+        die "postgres: creating database $PG_DB failed"
+      }
+  fi
+  local run=()
+  # setpriv drops to the postgres user without a watching parent (runuser would stay in between).
+  if is_root; then run=(setpriv --reuid=postgres --regid=postgres --init-groups); fi
+  exec "${run[@]}" "$PG_BIN/postgres" -D "$data" -c listen_addresses=127.0.0.1 -c port="$port" \
+    -c unix_socket_directories= -c max_connections=50 -c fsync=off -c synchronous_commit=off \
+    -c full_page_writes=off
+}
+
+run_private_redis() {
+  install_redis
+  exec redis-server --bind 127.0.0.1 --port "$1" --protected-mode yes --save "" --appendonly no \
+    --dir "$2" --daemonize no
+}
+
+run_private_minio() {
+  local port=$1 dir=$2 console=$3
+  [ -x "$MINIO_BIN" ] || die "minio: binary $MINIO_BIN missing; run: scripts/services.sh up minio"
+  mkdir -p "$dir/data" "$dir/config"
+  exec env MINIO_ROOT_USER="$S3_ACCESS_KEY" MINIO_ROOT_PASSWORD="$S3_SECRET_KEY" MINIO_UPDATE=off \
+    MINIO_CALLHOME_ENABLE=off MINIO_REGION="$S3_REGION" \
+    "$MINIO_BIN" server --quiet --anonymous --config-dir "$dir/config" \
+    --address "127.0.0.1:$port" --console-address "127.0.0.1:$console" "$dir/data"
+}
+
+run_private_ferretdb() {
+  local port=$1 dir=$2
+  [ -x "$FERRETDB_BIN" ] || die "ferretdb: binary $FERRETDB_BIN missing; run: scripts/services.sh up ferretdb"
+  mkdir -p "$dir/data" "$dir/state"
+  exec "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$dir/data/" --state-dir="$dir/state" \
+    --listen-addr="127.0.0.1:$port" --debug-addr=- --telemetry=disable --log-level=warn
+}
+
+# The launcher writes <dir>/ready once Bolt accepts the password, and removes it on shutdown. A
+# private server lives for seconds, so only the quick JIT tier runs: it halves the start-up here.
+run_private_neo4j() {
+  local port=$1 dir=$2 http=$3
+  [ -f "$NEO4J_HOME/classes/Launcher.class" ] ||
+    die "neo4j: harness or launcher missing in $NEO4J_HOME; run: scripts/services.sh up neo4j"
+  mkdir -p "$dir/work"
+  exec env NEO4J_PASSWORD="$NEO4J_PASSWORD" java -Xms128m -Xmx512m -XX:+UseSerialGC \
+    -XX:TieredStopAtLevel=1 -cp "$NEO4J_HOME/classes:$NEO4J_HOME/lib/*" Launcher "$dir/work" \
+    "127.0.0.1:$port" "127.0.0.1:$http" "$dir/ready"
+}
+
 main() {
   local cmd=${1:-}
   [ $# -gt 0 ] && shift
@@ -713,12 +814,13 @@ main() {
   status)
     for n in "${ALL[@]}"; do status_line "$n"; done
     ;;
+  run-private) cmd_run_private "$@" ;;
   env)
     [ -f "$ENV_FILE" ] || die "no env file at $ENV_FILE; run: scripts/services.sh up"
     cat "$ENV_FILE"
     ;;
   *)
-    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    awk 'NR > 1 && !/^#/ { exit } NR > 1' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     [ -z "$cmd" ] || [ "$cmd" = help ] || [ "$cmd" = -h ] || exit 2
     ;;
   esac
