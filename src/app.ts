@@ -27,6 +27,7 @@ import { CRM_PERMISSIONS } from "./crm/route_permissions.ts";
 import { reportsRoutes } from "./reports/routes.ts";
 import { REPORTS_PERMISSIONS } from "./reports/route_permissions.ts";
 import type { Stores } from "./stores/types.ts";
+import { ReadThroughCache } from "./caching/read_through.ts";
 
 export interface AppOptions {
   logger?: Logger;
@@ -46,6 +47,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
     config,
     log,
     tokens: options.tokens ?? createTokenService(secret),
+    cached: new ReadThroughCache(stores.cache, log),
     now: options.now ?? Date.now,
   };
   const metrics = createHttpMetrics();

@@ -5,10 +5,12 @@ import type { CacheStore } from "../stores/cache/port.ts";
 import type { RelationalStore } from "../stores/relational/port.ts";
 import { type ActivityLog, createActivityLog } from "./activity.ts";
 import type { TokenService } from "./tokens.ts";
+import type { ReadThroughCache } from "../caching/read_through.ts";
 
 export interface AuthContext {
   db: RelationalStore;
   cache: CacheStore;
+  cached: ReadThroughCache;
   log: Logger;
   tokens: TokenService;
   activity: ActivityLog;
@@ -21,6 +23,7 @@ export function authContext(deps: Deps): AuthContext {
   return {
     db: deps.stores.relational,
     cache: deps.stores.cache,
+    cached: deps.cached,
     log: deps.log,
     tokens: deps.tokens,
     now: deps.now,

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { CacheStore } from "../stores/cache/port.ts";
 import type { Queryable } from "../stores/relational/port.ts";
-import type { Logger } from "../log.ts";
+import type { ReadThroughCache } from "../caching/read_through.ts";
 import { mergePermissions, type PermissionSet, PermissionSetSchema } from "./permissions.ts";
 
 export interface Principal {
@@ -59,30 +59,34 @@ export async function loadGrantsFromDb(db: Queryable, userId: string): Promise<G
 }
 
 /**
- * Grants through the cache: a hit is one GET; a miss or a cache outage reads the database (an
- * outage is logged and never turns into a wrong answer).
+ * Grants through the read-through cache: a hit costs two cache GETs (entry and generation); a
+ * miss, a stale generation or a cache outage reads the database.
  */
 export async function loadGrants(
-  deps: { db: Queryable; cache: CacheStore; log: Logger },
+  deps: { db: Queryable; cached: ReadThroughCache },
   userId: string,
 ): Promise<Grants> {
   const key = permissionsKey(userId);
-  try {
-    const hit = await deps.cache.get(key);
-    if (hit !== null) {
-      const parsed = GrantsSchema.safeParse(JSON.parse(hit));
-      if (parsed.success) return parsed.data;
-    }
-  } catch (err) {
-    deps.log.warn("cache read failed; using database", { key, error: String(err) });
-  }
-  const grants = await loadGrantsFromDb(deps.db, userId);
-  deps.cache.set(key, JSON.stringify(grants), PERMISSIONS_TTL_MS).catch(() => {});
-  return grants;
+  const { value } = await deps.cached.get(
+    key,
+    key,
+    PERMISSIONS_TTL_MS,
+    GrantsSchema,
+    () => loadGrantsFromDb(deps.db, userId),
+  );
+  return value;
 }
 
-/** Drops a user's cached grants here and tells every other instance to do the same. */
-export async function invalidateGrants(cache: CacheStore, userId: string): Promise<void> {
-  await cache.del(permissionsKey(userId));
+/**
+ * Makes a user's cached grants stale on every instance (generation bump; owed and retried when
+ * the cache is down) and announces the change on GRANTS_CHANNEL.
+ */
+export async function invalidateGrants(
+  cached: ReadThroughCache,
+  cache: CacheStore,
+  userId: string,
+): Promise<void> {
+  const key = permissionsKey(userId);
+  await cached.invalidate(key, { keys: [key] });
   await cache.publish(GRANTS_CHANNEL, userId);
 }

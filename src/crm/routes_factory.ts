@@ -6,10 +6,9 @@ import { auditActor } from "../audit/record.ts";
 import { clientIp } from "../http/client_ip.ts";
 import { principalOf } from "../http/guard.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
-import { listRows } from "./engine/list.ts";
+import { listRows, PageSchema } from "./engine/list.ts";
 import { createRow, deleteRow, readRow, updateRow, type WriteContext } from "./engine/mutate.ts";
 import { callerOf, type ParentRef } from "./engine/scope.ts";
-import { cachedPage, dropCached } from "./list_cache.ts";
 import {
   collectionParams,
   IfMatchHeaders,
@@ -43,7 +42,9 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
   const tags = [res.tag];
   const rowContent = { "application/json": { schema: res.rowSchema } };
   const afterChange = async () => {
-    if (res.listCache) await dropCached(deps.stores.cache, deps.log, res.listCache.key);
+    if (res.listCache) {
+      await deps.cached.invalidate(res.listCache.key, { keys: [res.listCache.key] });
+    }
   };
 
   if (res.ops.includes("list")) {
@@ -80,13 +81,13 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
       // depend on who asks (cached resources are neither nested, owned nor company-scoped).
       const plain = Object.keys(c.req.query()).length === 0 && caller.companyIds === null;
       const page = res.listCache && plain
-        ? await cachedPage(
-          deps.stores.cache,
-          deps.log,
+        ? (await deps.cached.get(
+          res.listCache.key,
           res.listCache.key,
           res.listCache.ttlMs,
+          PageSchema,
           load,
-        )
+        )).value
         : await load();
       return c.json(page, 200);
     });

@@ -150,7 +150,7 @@ function checkTimestamps(samples: readonly MetricSample[], single: boolean, nowM
 export function dashboardsRoutes(deps: Deps) {
   const app = createRouter();
   const db = deps.stores.relational;
-  const summaryDeps = { db, cache: deps.stores.cache, log: deps.log };
+  const summaryDeps = { db, cached: deps.cached };
   const actor = (c: Context<AppEnv>) => auditActor(c, clientIp(c));
 
   app.openapi(list, async (c) => {

@@ -1,8 +1,7 @@
 // A dashboard's metrics over a period: per-field avg, min, max and p95 (percentile_cont, as the
 // database computes it) and a series of at most MAX_POINTS points, averaged into equal time
 // buckets when there are more samples. Cached 5 minutes per owner, dashboard and period.
-import type { Logger } from "../log.ts";
-import type { CacheStore } from "../stores/cache/port.ts";
+import type { ReadThroughCache } from "../caching/read_through.ts";
 import type { Queryable } from "../stores/relational/port.ts";
 import { cursorTs } from "../reports/keyset_cursor.ts";
 import {
@@ -128,13 +127,12 @@ export async function computeSummary(
 
 export interface SummaryDeps {
   db: Queryable;
-  cache: CacheStore;
-  log: Logger;
+  cached: ReadThroughCache;
 }
 
 /**
- * The summary through the cache: a hit is one GET; a miss, an unreadable value or a cache outage
- * computes it from the database (an outage is logged, never a wrong or failed answer).
+ * The summary through the read-through cache: a hit is two GETs; a miss, a stale generation or a
+ * cache outage computes it from the database (never a wrong or failed answer).
  */
 export async function cachedSummary(
   deps: SummaryDeps,
@@ -143,33 +141,17 @@ export async function cachedSummary(
   period: Period,
   nowMs: number,
 ): Promise<{ summary: MetricsSummary; hit: boolean }> {
-  const key = summaryKey(userId, dashboardId, period);
-  try {
-    const raw = await deps.cache.get(key);
-    if (raw !== null) {
-      const parsed = MetricsSummarySchema.safeParse(JSON.parse(raw));
-      if (parsed.success) return { summary: parsed.data, hit: true };
-    }
-  } catch (err) {
-    deps.log.warn("cache read failed; computing dashboard summary", { key, error: String(err) });
-  }
-  const summary = await computeSummary(deps.db, dashboardId, period, nowMs);
-  try {
-    await deps.cache.set(key, JSON.stringify(summary), SUMMARY_TTL_MS);
-  } catch (err) {
-    deps.log.warn("cache write failed", { key, error: String(err) });
-  }
-  return { summary, hit: false };
+  const { value, hit } = await deps.cached.get(
+    summaryPrefix(userId),
+    summaryKey(userId, dashboardId, period),
+    SUMMARY_TTL_MS,
+    MetricsSummarySchema,
+    () => computeSummary(deps.db, dashboardId, period, nowMs),
+  );
+  return { summary: value, hit };
 }
 
-/** Drops every cached summary of `userId`'s dashboards; an outage is logged (the TTL bounds it). */
+/** Makes every cached summary of `userId`'s dashboards stale (owed and retried if the cache is down). */
 export async function invalidateSummaries(deps: SummaryDeps, userId: string): Promise<void> {
-  try {
-    await deps.cache.delPrefix(summaryPrefix(userId));
-  } catch (err) {
-    deps.log.warn("cache invalidation failed; summaries expire within 5 minutes", {
-      user_id: userId,
-      error: String(err),
-    });
-  }
+  await deps.cached.invalidate(summaryPrefix(userId), { prefix: summaryPrefix(userId) });
 }

@@ -5,6 +5,7 @@ import type { Logger } from "../log.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Stores } from "../stores/types.ts";
+import type { ReadThroughCache } from "../caching/read_through.ts";
 
 export type AppEnv = {
   Variables: {
@@ -20,6 +21,8 @@ export interface Deps {
   config: Config;
   log: Logger;
   tokens: TokenService;
+  /** Read-through caching with generations; one per app so owed invalidations are tracked. */
+  cached: ReadThroughCache;
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now: () => number;
 }

@@ -127,9 +127,9 @@ interface Change {
 
 async function afterChange(ctx: AuthContext, actor: AuditActor, change: Change): Promise<void> {
   try {
-    await invalidateGrants(ctx.cache, change.userId);
+    await invalidateGrants(ctx.cached, ctx.cache, change.userId);
   } catch (err) {
-    // The cached entry (if the cache is back later) expires within its 15-minute TTL.
+    // Only the publish can fail here: a failed invalidation is owed and retried by ctx.cached.
     ctx.log.warn("cache invalidation of grants failed", {
       user_id: change.userId,
       error: String(err),

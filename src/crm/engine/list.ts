@@ -1,6 +1,7 @@
 // Lists: validated filters, optional trigram search, one allow-listed sort plus id as tie-breaker,
 // and keyset pagination on (sort value, id), so pages stay stable while rows are inserted. Every
 // query is bounded by LIMIT (at most 200 rows, plus one to learn whether another page exists).
+import { z } from "zod";
 import { unprocessable } from "../../errors.ts";
 import type { Queryable, Row } from "../../stores/relational/port.ts";
 import type { Resource } from "../resource.ts";
@@ -16,6 +17,12 @@ export interface Page {
   items: Row[];
   next_cursor: string | null;
 }
+
+/** Checks a page read back from the cache. */
+export const PageSchema = z.object({
+  items: z.array(z.record(z.string(), z.unknown())),
+  next_cursor: z.string().nullable(),
+}) as z.ZodType<Page>;
 
 /** Validated query-string values (filters, q, sort, limit, cursor). */
 export type ListQuery = Readonly<Record<string, string | undefined>>;

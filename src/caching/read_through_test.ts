@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { createLogger } from "../log.ts";
+import { openMemoryCache } from "../stores/cache/memory.ts";
+import type { CacheStore } from "../stores/cache/port.ts";
+import { StoreError } from "../stores/errors.ts";
+import { generationKey, ReadThroughCache } from "./read_through.ts";
+
+/** A memory cache that can be switched off, as Redis going away. */
+function switchableCache(): { cache: CacheStore; down: { value: boolean } } {
+  const inner = openMemoryCache();
+  const down = { value: false };
+  const cache = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v !== "function") return v;
+      return (...args: unknown[]) => {
+        if (down.value) return Promise.reject(new StoreError("unavailable", "cache", "down"));
+        return v.apply(target, args);
+      };
+    },
+  });
+  return { cache, down };
+}
+
+const Num = z.number();
+
+Deno.test("ReadThroughCache", async (t) => {
+  const { cache, down } = switchableCache();
+  const rt = new ReadThroughCache(cache, createLogger("silent"));
+  let db = 1;
+  let loads = 0;
+  const load = () => {
+    loads++;
+    return Promise.resolve(db);
+  };
+
+  await t.step("miss loads and stores, then hits", async () => {
+    assert.deepEqual(await rt.get("ns", "ns:k", 60_000, Num, load), { value: 1, hit: false });
+    assert.deepEqual(await rt.get("ns", "ns:k", 60_000, Num, load), { value: 1, hit: true });
+    assert.equal(loads, 1);
+  });
+
+  await t.step("invalidate makes every entry of the namespace stale", async () => {
+    db = 2;
+    await rt.invalidate("ns");
+    assert.deepEqual(await rt.get("ns", "ns:k", 60_000, Num, load), { value: 2, hit: false });
+  });
+
+  await t.step("a fill that raced an invalidation is never served", async () => {
+    db = 3;
+    // The read starts (generation read) before the change commits and finishes after it.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = rt.get("ns", "ns:race", 60_000, Num, async () => {
+      const stale = db;
+      await gate;
+      return stale;
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    db = 4;
+    await rt.invalidate("ns");
+    release();
+    assert.equal((await slow).value, 3);
+    assert.deepEqual(await rt.get("ns", "ns:race", 60_000, Num, load), { value: 4, hit: false });
+  });
+
+  await t.step(
+    "an invalidation during an outage is owed: no stale hit after recovery",
+    async () => {
+      await rt.get("ns", "ns:k", 60_000, Num, load); // cached: 4
+      down.value = true;
+      db = 5;
+      await rt.invalidate("ns"); // fails: owed
+      assert.deepEqual(rt.pending(), ["ns"]);
+      assert.equal((await rt.get("ns", "ns:k", 60_000, Num, load)).value, 5);
+      down.value = false;
+      const after = await rt.get("ns", "ns:k", 60_000, Num, load);
+      assert.deepEqual(after, { value: 5, hit: false });
+      assert.deepEqual(rt.pending(), []);
+      assert.notEqual(await cache.get(generationKey("ns")), null);
+    },
+  );
+
+  await t.step("a value of the wrong shape is a miss", async () => {
+    await cache.set("ns:k", JSON.stringify({ g: await cache.get(generationKey("ns")), v: "x" }));
+    assert.deepEqual(await rt.get("ns", "ns:k", 60_000, Num, load), { value: 5, hit: false });
+  });
+
+  await t.step("dropping by prefix never drops the generation", async () => {
+    await rt.get("pre", "pre:a", 60_000, Num, load);
+    await rt.invalidate("pre", { prefix: "pre" });
+    assert.equal(await cache.get("pre:a"), null);
+    assert.notEqual(await cache.get(generationKey("pre")), null);
+  });
+  await cache.close();
+});
