@@ -1,0 +1,508 @@
+// `deno task bench`: seeds each profile, starts the API in its own process, drives every hot path
+// with wrk at fixed concurrencies next to same-run baselines, and writes bench/results/<date>.md.
+// Flags: --quick, --profile=embedded|server|both, --connections=1,16,64, --duration=S,
+// --scenarios=a,b, --at=<git rev> (measure a clean export of that commit), --no-diagnostics
+// (skip the middleware-layer costs and the driver comparison; --quick skips them too),
+// --no-write.
+import { parseArgs } from "node:util";
+import { loadMigrations } from "../src/migrate/files.ts";
+import { migrateUp } from "../src/migrate/runner.ts";
+import { type ApiSource, apiSource, REPO_ROOT } from "./api_source.ts";
+import { pgbenchSelect, preparePgbench, prepareRedis, redisGet } from "./baselines.ts";
+import { compareDrivers, type DriverFigure } from "./driver_compare.ts";
+import { ensureTool, run } from "./exec.ts";
+import type { LayerCost } from "./layers.ts";
+import { hashCostMs, loadHasher } from "./password.ts";
+import {
+  embeddedProfile,
+  type Profile,
+  type ProfileName,
+  readServerEnv,
+  serverProfile,
+} from "./profiles.ts";
+import { markdown, type Pending, type ProfileInfo, type Row, textTable } from "./report.ts";
+import { type Scenario, SCENARIOS } from "./scenarios.ts";
+import {
+  BENCH_PASSWORD,
+  FULL_SEED,
+  QUICK_SEED,
+  seed,
+  type SeedInfo,
+  type SeedSize,
+} from "./seed.ts";
+import { type ServerProcess, startServer } from "./server_process.ts";
+import { checkTargets } from "./targets.ts";
+import { TokenPool } from "./tokens.ts";
+import { type LoadResult, runWrk, WRK } from "./wrk.ts";
+
+interface Options {
+  quick: boolean;
+  profiles: ProfileName[];
+  connections: number[];
+  durationS: number;
+  warmS: number;
+  scenarios: Scenario[];
+  seedSize: SeedSize;
+  /** Middleware layer costs and the npm:pg / npm:postgres comparison. */
+  diagnostics: boolean;
+  write: boolean;
+  at: string | undefined;
+}
+
+async function options(): Promise<Options> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      quick: { type: "boolean", default: false },
+      profile: { type: "string" },
+      connections: { type: "string" },
+      duration: { type: "string" },
+      scenarios: { type: "string" },
+      at: { type: "string" },
+      "no-diagnostics": { type: "boolean", default: false },
+      "no-write": { type: "boolean", default: false },
+    },
+  });
+  const quick = values.quick ?? false;
+  const hasServers = (await readServerEnv()) !== null;
+  const profile = values.profile ?? (hasServers ? "both" : "embedded");
+  if (!["embedded", "server", "both"].includes(profile)) {
+    throw new Error("--profile must be embedded, server or both");
+  }
+  if (profile !== "embedded" && !hasServers) {
+    throw new Error("server profile needs .services/env (run scripts/services.sh up)");
+  }
+  const list = (s: string | undefined) => s?.split(",").map((v) => v.trim()).filter(Boolean);
+  const names = list(values.scenarios);
+  const unknown = names?.filter((n) => !SCENARIOS.some((s) => s.name === n)) ?? [];
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown scenario ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`,
+    );
+  }
+  return {
+    quick,
+    profiles: profile === "both" ? ["embedded", "server"] : [profile as ProfileName],
+    connections: list(values.connections)?.map(Number) ?? (quick ? [16] : [1, 16, 64]),
+    durationS: Number(values.duration ?? (quick ? 2 : 8)),
+    warmS: quick ? 1 : 2,
+    scenarios: names ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS,
+    seedSize: quick ? QUICK_SEED : FULL_SEED,
+    diagnostics: !quick && !values["no-diagnostics"],
+    write: !values["no-write"],
+    at: values.at,
+  };
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+const t0 = performance.now();
+const log = (msg: string) =>
+  console.error(`bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s: ${msg}`);
+
+/**
+ * Waits until the API answers /health promptly again. wrk abandons in-flight requests when it
+ * stops, and the server still works through them (seconds' worth for login); the next run must
+ * not inherit that backlog.
+ */
+async function settle(baseUrl: string, timeoutMs = 60_000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (performance.now() < until) {
+    const t = performance.now();
+    const res = await fetch(`${baseUrl}/health`);
+    await res.body?.cancel();
+    if (performance.now() - t < 20) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`API still busy ${timeoutMs} ms after a run`);
+}
+
+/**
+ * True when the running API serves `route`: asked without a token (and with an empty JSON body),
+ * a served route answers 401, 422 or 200 while an unknown one answers 404 (or 405).
+ */
+async function serves(baseUrl: string, route: string): Promise<boolean> {
+  const [method, path] = route.split(" ");
+  const url = baseUrl + path.replace(/:[A-Za-z_]+/g, crypto.randomUUID());
+  const hasBody = method !== "GET" && method !== "DELETE";
+  const res = await fetch(url, {
+    method,
+    headers: hasBody ? { "Content-Type": "application/json" } : {},
+    body: hasBody ? "{}" : undefined,
+  });
+  await res.body?.cancel();
+  return res.status !== 404 && res.status !== 405;
+}
+
+function startApi(
+  source: ApiSource,
+  profile: Profile,
+  port: number,
+  logFile: string,
+): Promise<ServerProcess> {
+  return startServer({
+    denoArgs: ["run", "--allow-all", "main.ts"],
+    cwd: source.dir,
+    port,
+    env: profile.apiEnv,
+    logFile,
+  });
+}
+
+interface PassResult {
+  rows: Row[];
+  pending: Pending[];
+  info: ProfileInfo;
+  seed: SeedInfo;
+  notes: string[];
+}
+
+/** Seeds one profile, starts its API and runs every scenario plus the baselines. */
+async function runProfile(
+  source: ApiSource,
+  profile: Profile,
+  opts: Options,
+  bare: ServerProcess,
+  passwordHash: string,
+  workDir: string,
+): Promise<PassResult> {
+  const rows: Row[] = [];
+  const pending: Pending[] = [];
+  const notes: string[] = [];
+
+  log(`${profile.name}: migrating and seeding`);
+  const db = await profile.openDb();
+  let seedInfo: SeedInfo;
+  try {
+    await migrateUp(db, await loadMigrations(new URL(`file://${source.dir}/sql/`)));
+    seedInfo = await seed(db, opts.seedSize, passwordHash);
+  } finally {
+    await db.close();
+  }
+  log(`${profile.name}: seeded in ${seedInfo.seconds.toFixed(1)} s`);
+
+  const port = await freePort();
+  const logFile = `${workDir}/api_${profile.name}.log`;
+  // Start twice on the same folder: the second start is the "existing data folder" figure.
+  const first = await startApi(source, profile, port, logFile);
+  await first.stop();
+  const api = await startApi(source, profile, port, logFile);
+  const startMs = [first.startMs, api.startMs];
+  const idleMb = (await api.memory()).rssMb;
+  log(`${profile.name}: API up (start ${startMs.map((m) => Math.round(m)).join(" ms, ")} ms)`);
+
+  let peakMb = 0;
+  let underLoadMb = 0;
+  let pglitefloorMb: number | undefined;
+  try {
+    const tokens = new TokenPool(api.baseUrl);
+    const ctx = { baseUrl: api.baseUrl, seed: seedInfo, tokens };
+
+    // Baselines of this pass, at each concurrency.
+    const bareBy = new Map<number, LoadResult>();
+    const pgBy = new Map<number, LoadResult>();
+    const redisBy = new Map<number, LoadResult>();
+    for (const c of opts.connections) {
+      const b = await runWrk(bare.baseUrl, { requests: [{ method: "GET", path: "/" }] }, {
+        connections: c,
+        durationS: opts.durationS,
+        workDir,
+      });
+      bareBy.set(c, b);
+      rows.push({
+        profile: profile.name,
+        name: "bare",
+        kind: "baseline",
+        connections: c,
+        result: b,
+      });
+    }
+    if (profile.baselines) {
+      const { pgbenchUrl, redisUrl, redisDb } = profile.baselines;
+      await preparePgbench(pgbenchUrl, opts.quick ? 1 : 10);
+      await prepareRedis(redisUrl, redisDb);
+      for (const c of opts.connections) {
+        const pgb = await pgbenchSelect(pgbenchUrl, c, opts.durationS, workDir);
+        pgBy.set(c, pgb);
+        rows.push({
+          profile: profile.name,
+          name: "pgbench",
+          kind: "baseline",
+          connections: c,
+          result: pgb,
+        });
+        const rg = await redisGet(redisUrl, redisDb, c, opts.durationS);
+        redisBy.set(c, rg);
+        rows.push({
+          profile: profile.name,
+          name: "redis",
+          kind: "baseline",
+          connections: c,
+          result: rg,
+        });
+      }
+    }
+
+    for (const sc of opts.scenarios) {
+      if (!(await serves(api.baseUrl, sc.route))) {
+        pending.push({
+          profile: profile.name,
+          name: sc.name,
+          route: sc.route,
+          reason: "route not served by this build of the API",
+        });
+        log(`${profile.name}: ${sc.name} pending (no ${sc.route})`);
+        continue;
+      }
+      try {
+        log(`${profile.name}: ${sc.name}`);
+        await runWrk(api.baseUrl, await sc.plan(ctx), {
+          connections: sc.minDurationS ? 1 : 16,
+          durationS: opts.warmS,
+          workDir,
+        });
+        await settle(api.baseUrl);
+        for (const c of opts.connections) {
+          const plan = await sc.plan(ctx);
+          // Resident memory sampled while the load runs: "under load" is what the target means,
+          // and VmHWM would also count the start-up peak (migrations, WASM compile).
+          let loadMb = 0;
+          const sampler = setInterval(() => {
+            api.memory().then((m) => loadMb = Math.max(loadMb, m.rssMb), () => {});
+          }, 250);
+          let result: LoadResult;
+          try {
+            result = await runWrk(api.baseUrl, plan, {
+              connections: c,
+              durationS: Math.max(opts.durationS, (sc.minDurationS ?? 0) / (opts.quick ? 2 : 1)),
+              workDir,
+            });
+          } finally {
+            clearInterval(sampler);
+          }
+          await settle(api.baseUrl);
+          const mem = await api.memory();
+          loadMb = Math.max(loadMb, mem.rssMb);
+          underLoadMb = Math.max(underLoadMb, loadMb);
+          peakMb = Math.max(peakMb, mem.peakMb);
+          const store = sc.storeBaseline === "pgbench"
+            ? pgBy.get(c)
+            : sc.storeBaseline === "redis"
+            ? redisBy.get(c)
+            : undefined;
+          rows.push({
+            profile: profile.name,
+            name: sc.name,
+            kind: "scenario",
+            connections: c,
+            result,
+            vsBare: result.rps / bareBy.get(c)!.rps,
+            vsStore: store ? result.rps / store.rps : undefined,
+            storeBaseline: store ? sc.storeBaseline! : undefined,
+            rssMb: mem.rssMb,
+            loadMb,
+          });
+          log(
+            `${profile.name}: ${sc.name} @${c}: ${Math.round(result.rps)} rps, p99 ` +
+              `${result.p99Ms.toFixed(2)} ms, errors ${result.errors}`,
+          );
+        }
+      } catch (err) {
+        const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
+        pending.push({
+          profile: profile.name,
+          name: sc.name,
+          route: sc.route,
+          reason: `failed: ${reason}`,
+        });
+        log(`${profile.name}: ${sc.name} failed: ${reason}`);
+      }
+    }
+    peakMb = Math.max(peakMb, (await api.memory()).peakMb);
+  } finally {
+    await api.stop();
+  }
+  if (profile.name === "embedded") {
+    // What PGlite alone holds, to read the embedded memory figures against.
+    const probe = await run("deno", [
+      "run",
+      "--allow-all",
+      "bench/rss_probe.ts",
+      `${profile.dataDir}/pg`,
+    ], {
+      cwd: REPO_ROOT,
+    });
+    const floor = JSON.parse(probe.stdout.trim().split("\n").at(-1)!) as { rssMb: number };
+    notes.push(
+      `embedded: a Deno process that only opens PGlite on the bench folder and reads 50 leads ` +
+        `holds ${floor.rssMb.toFixed(0)} MB resident (the API idles at ${idleMb.toFixed(0)} MB).`,
+    );
+    pglitefloorMb = floor.rssMb;
+  }
+  const logText = await Deno.readTextFile(logFile);
+  const errorLines = logText.split("\n").filter((l) => l.includes('"level":"error"'));
+  if (errorLines.length > 0) {
+    notes.push(
+      `${profile.name}: the API logged ${errorLines.length} error lines; first: ` +
+        "`" + errorLines[0].slice(0, 300) + "`",
+    );
+  }
+  return {
+    rows,
+    pending,
+    seed: seedInfo,
+    notes,
+    info: {
+      name: profile.name,
+      describe: profile.describe,
+      seedSeconds: seedInfo.seconds,
+      startMs,
+      idleMb,
+      floorMb: pglitefloorMb,
+      peakMb,
+      underLoadMb,
+    },
+  };
+}
+
+/**
+ * Runs bench/layers.ts in its own process inside the measured API's folder, so the layer costs
+ * belong to the same code as the load figures.
+ */
+async function measureLayers(source: ApiSource): Promise<LayerCost[]> {
+  const target = `${source.dir}/bench/layers.ts`;
+  if (source.dir !== REPO_ROOT) {
+    await Deno.mkdir(`${source.dir}/bench`, { recursive: true });
+    await Deno.copyFile(`${REPO_ROOT}/bench/layers.ts`, target);
+  }
+  const r = await run("deno", ["run", "--allow-all", "bench/layers.ts"], { cwd: source.dir });
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as LayerCost[];
+}
+
+async function machine(): Promise<string[]> {
+  const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.+)/)?.[1];
+  const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+  const wrk = (await run(WRK, ["-v"], { allowFail: true })).stdout.split("\n")[0];
+  return [
+    `${navigator.hardwareConcurrency} cores (${cpu ?? "unknown CPU"})`,
+    `load average at start ${load}`,
+    `Deno ${Deno.version.deno}`,
+    wrk.trim(),
+  ];
+}
+
+async function main() {
+  const opts = await options();
+  const wallStart = performance.now();
+  await ensureTool(WRK, "wrk");
+  const workDir = await Deno.makeTempDir({ prefix: "polystore_bench_work_" });
+  const machineInfo = await machine();
+  const source = await apiSource(opts.at);
+  log(`measuring the API at ${source.label} (${source.dir})`);
+
+  const hasher = await loadHasher(source.dir);
+  const hashMs = await hashCostMs(hasher);
+  const passwordHash = await hasher.hash(BENCH_PASSWORD);
+  log(`argon2id hash: ${hashMs.toFixed(1)} ms (${hasher.source})`);
+
+  let layers: LayerCost[] = [];
+  if (opts.diagnostics) {
+    log("in-process cost of each middleware layer");
+    try {
+      layers = await measureLayers(source);
+    } catch (err) {
+      log(`layer costs not measured: ${err instanceof Error ? err.message.split("\n")[0] : err}`);
+    }
+  }
+
+  const bare = await startServer({
+    denoArgs: ["run", "--allow-net", "--allow-env", "bench/bare_server.ts"],
+    cwd: REPO_ROOT,
+    port: await freePort(),
+    env: {},
+    logFile: `${workDir}/bare.log`,
+    readyPath: "/",
+  });
+
+  const rows: Row[] = [];
+  const pending: Pending[] = [];
+  const infos: ProfileInfo[] = [];
+  const notes: string[] = [];
+  let drivers: DriverFigure[] = [];
+  try {
+    for (const name of opts.profiles) {
+      const profile = name === "embedded"
+        ? await embeddedProfile()
+        : await serverProfile((await readServerEnv())!);
+      try {
+        const pass = await runProfile(source, profile, opts, bare, passwordHash, workDir);
+        rows.push(...pass.rows);
+        pending.push(...pass.pending);
+        infos.push(pass.info);
+        notes.push(...pass.notes);
+        if (name === "server" && opts.diagnostics) {
+          log("server: npm:pg vs npm:postgres on read by id");
+          drivers = await compareDrivers(
+            profile.apiEnv.DATABASE_URL,
+            pass.seed.leadIds,
+            opts.connections,
+            opts.durationS,
+          );
+        }
+      } finally {
+        await profile.cleanup().catch(() => {});
+      }
+    }
+  } finally {
+    await bare.stop();
+    await source.cleanup().catch(() => {});
+  }
+
+  const date = new Date().toISOString().slice(0, 10);
+  const report = {
+    date,
+    quick: opts.quick,
+    durationS: opts.durationS,
+    connections: opts.connections,
+    seedSize: opts.seedSize,
+    machine: machineInfo,
+    api: source.label,
+    hash: {
+      ms: hashMs,
+      params:
+        `m=${hasher.params.memoryKiB} KiB, t=${hasher.params.iterations}, p=${hasher.params.parallelism}`,
+      source: hasher.source,
+    },
+    profiles: infos,
+    rows,
+    pending,
+    drivers,
+    targets: checkTargets(rows, infos, pending),
+    layers,
+    notes,
+    wallSeconds: (performance.now() - wallStart) / 1000,
+  };
+
+  console.log(textTable(rows));
+  console.log("");
+  for (const t of report.targets) {
+    console.log(`${t.verdict.padEnd(12)} ${t.profile.padEnd(9)} ${t.target}: ${t.measured}`);
+  }
+  for (const p of pending) {
+    console.log(`pending      ${p.profile.padEnd(9)} ${p.name}: ${p.reason}`);
+  }
+  if (opts.write) {
+    const file = new URL(`results/${date}${opts.quick ? "-quick" : ""}.md`, import.meta.url);
+    await Deno.writeTextFile(file, markdown(report));
+    log(`wrote ${file.pathname}`);
+  }
+  await Deno.remove(workDir, { recursive: true }).catch(() => {});
+  log(`done in ${(report.wallSeconds / 60).toFixed(1)} min`);
+}
+
+if (import.meta.main) await main();

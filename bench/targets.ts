@@ -1,0 +1,183 @@
+// Design section 6's figures checked against the run. Each gap names the measurement of the same
+// run that explains it (the framework floor from /health, the auth cost from /auth/me, ...).
+import type { Pending, ProfileInfo, Row } from "./report.ts";
+import type { ProfileName } from "./profiles.ts";
+
+export interface TargetCheck {
+  target: string;
+  profile: ProfileName | "both";
+  measured: string;
+  verdict: "met" | "gap" | "not measured";
+  explanation: string;
+}
+
+const x = (n: number | undefined) => (n === undefined ? "-" : `x${n.toFixed(2)}`);
+
+function rowsOf(rows: Row[], profile: ProfileName, name: string): Row[] {
+  return rows.filter((r) => r.profile === profile && r.name === name && r.kind === "scenario");
+}
+
+/** "x0.31 @1, x0.45 @16" for one scenario's ratios. */
+function ratios(rs: Row[], pick: (r: Row) => number | undefined): string {
+  return rs.map((r) => `${x(pick(r))} @${r.connections}`).join(", ");
+}
+
+function floorNote(rows: Row[], profile: ProfileName): string {
+  const health = rowsOf(rows, profile, "health");
+  const me = rowsOf(rows, profile, "auth_me");
+  const parts: string[] = [];
+  if (health.length > 0) {
+    parts.push(
+      `/health (no store, no auth) itself reaches ${ratios(health, (r) => r.vsBare)} of bare`,
+    );
+  }
+  if (me.length > 0) parts.push(`/auth/me (token check only) ${ratios(me, (r) => r.vsBare)}`);
+  return parts.join("; ");
+}
+
+function memoryNote(rows: Row[], p: ProfileInfo): string {
+  const parts = [`idle after start ${p.idleMb?.toFixed(0) ?? "-"} MB`];
+  if (p.floorMb !== undefined) {
+    parts.push(`PGlite alone on the same folder ${p.floorMb.toFixed(0)} MB`);
+  }
+  // The scenario whose run raised resident memory the most.
+  const mine = rows.filter((r) => r.profile === p.name && r.kind === "scenario" && r.loadMb);
+  const top = mine.reduce<Row | undefined>(
+    (a, r) => (!a || r.loadMb! > a.loadMb! ? r : a),
+    undefined,
+  );
+  if (top) {
+    parts.push(`highest during ${top.name}@${top.connections} (${top.loadMb!.toFixed(0)} MB)`);
+  }
+  return parts.join("; ");
+}
+
+function pendingNote(pending: Pending[], profile: ProfileName, name: string): string | null {
+  const p = pending.find((p) => p.profile === profile && p.name === name);
+  return p ? `pending: ${p.reason}` : null;
+}
+
+/** Evaluates the targets on the profiles that ran. */
+export function checkTargets(
+  rows: Row[],
+  profiles: ProfileInfo[],
+  pending: Pending[],
+): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  for (const p of profiles) {
+    const cached = rowsOf(rows, p.name, "cached_read");
+    if (cached.length === 0) {
+      out.push({
+        target: "cached read >= 40% of bare Deno.serve",
+        profile: p.name,
+        measured: "-",
+        verdict: "not measured",
+        explanation: pendingNote(pending, p.name, "cached_read") ?? "scenario not run",
+      });
+    } else {
+      const ok = cached.every((r) => (r.vsBare ?? 0) >= 0.4);
+      out.push({
+        target: "cached read >= 40% of bare Deno.serve",
+        profile: p.name,
+        measured: ratios(cached, (r) => r.vsBare),
+        verdict: ok ? "met" : "gap",
+        explanation: ok ? "" : floorNote(rows, p.name),
+      });
+      const at64 = cached.find((r) => r.connections === 64);
+      if (at64) {
+        const ok64 = at64.result.p99Ms < 5;
+        out.push({
+          target: "cached read p99 < 5 ms at 64 connections",
+          profile: p.name,
+          measured: `${at64.result.p99Ms.toFixed(2)} ms`,
+          verdict: ok64 ? "met" : "gap",
+          explanation: ok64 ? "" : `two cores shared by wrk and the API: at 64 connections the ` +
+            `bare server's own p99 is ${
+              rows.find((r) => r.profile === p.name && r.name === "bare" && r.connections === 64)
+                ?.result.p99Ms.toFixed(2) ?? "-"
+            } ms; ${floorNote(rows, p.name)}`,
+        });
+      }
+    }
+    const errs = rows.filter((r) => r.profile === p.name && r.kind === "scenario")
+      .filter((r) => r.result.errors > 0);
+    out.push({
+      target: "no error responses (except deliberate 429)",
+      profile: p.name,
+      measured: errs.length === 0
+        ? "0 errors"
+        : errs.map((r) => `${r.name}@${r.connections}: ${r.result.errors}`).join(", "),
+      verdict: errs.length === 0 ? "met" : "gap",
+      explanation: errs.length === 0
+        ? ""
+        : errs.map((r) =>
+          `${r.name}: ${
+            Object.entries(r.result.statuses).filter(([s]) => !s.startsWith("2")).map(([s, n]) =>
+              `${n}x${s}`
+            ).join(" ")
+          }`
+        ).join("; "),
+    });
+    out.push({
+      target: "memory under load < 300 MB resident",
+      profile: p.name,
+      measured: p.underLoadMb === undefined || p.underLoadMb === 0
+        ? "-"
+        : `${p.underLoadMb.toFixed(0)} MB under load (VmHWM ${p.peakMb?.toFixed(0) ?? "-"} MB)`,
+      verdict: !p.underLoadMb ? "not measured" : p.underLoadMb < 300 ? "met" : "gap",
+      explanation: !p.underLoadMb || p.underLoadMb < 300 ? "" : memoryNote(rows, p),
+    });
+  }
+
+  const server = profiles.find((p) => p.name === "server");
+  if (server) {
+    const byId = rowsOf(rows, "server", "read_by_id");
+    const ok = byId.length > 0 && byId.every((r) => (r.vsStore ?? 0) >= 0.4);
+    out.push({
+      target: "read by id (server Postgres) >= 40% of pgbench -S TPS",
+      profile: "server",
+      measured: byId.length ? ratios(byId, (r) => r.vsStore) : "-",
+      verdict: byId.length === 0 ? "not measured" : ok ? "met" : "gap",
+      explanation: byId.length === 0
+        ? pendingNote(pending, "server", "read_by_id") ?? "scenario not run"
+        : ok
+        ? ""
+        : `an HTTP request costs more than a prepared SELECT: ${floorNote(rows, "server")}`,
+    });
+    const create = rowsOf(rows, "server", "create_invalidating");
+    const best = create.reduce((m, r) => Math.max(m, r.result.rps), 0);
+    out.push({
+      target: "create with audit and cache invalidation >= 3,000/s (server Postgres)",
+      profile: "server",
+      measured: create.length
+        ? `best ${Math.round(best)}/s (${ratios(create, (r) => r.vsBare)} of bare)`
+        : "-",
+      verdict: create.length === 0 ? "not measured" : best >= 3000 ? "met" : "gap",
+      explanation: create.length === 0
+        ? pendingNote(pending, "server", "create_invalidating") ?? "scenario not run"
+        : best >= 3000
+        ? ""
+        : `${floorNote(rows, "server")}; each create is one transaction of several statements`,
+    });
+  }
+
+  const embedded = profiles.find((p) => p.name === "embedded");
+  if (embedded) {
+    const worst = Math.max(...embedded.startMs);
+    out.push({
+      target: "embedded start on an existing data folder < 3 s",
+      profile: "embedded",
+      measured: embedded.startMs.map((ms) => `${Math.round(ms)} ms`).join(", "),
+      verdict: embedded.startMs.length === 0 ? "not measured" : worst < 3000 ? "met" : "gap",
+      explanation: "",
+    });
+  }
+  out.push({
+    target: "insight processing visible in the graph within 1 s at p99",
+    profile: "both",
+    measured: "-",
+    verdict: "not measured",
+    explanation: "not one of issue 7's scenarios; no insight routes in this bench",
+  });
+  return out;
+}
