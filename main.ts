@@ -1,6 +1,7 @@
 // polystore entry point: config -> stores -> migrations -> Deno.serve, and on SIGINT/SIGTERM stop
 // accepting, drain in-flight requests, then close the stores.
 import { createApp } from "./src/app.ts";
+import { ensureAdmin } from "./src/auth/bootstrap.ts";
 import { type Config, ConfigError, loadConfig } from "./src/config.ts";
 import { createLogger } from "./src/log.ts";
 import { loadMigrations } from "./src/migrate/files.ts";
@@ -18,6 +19,10 @@ async function start(config: Config): Promise<void> {
   const stores = await openStores(cfg, log, { signingKey: jwtSecret });
   const applied = await migrateUp(stores.relational, await loadMigrations());
   if (applied.length > 0) log.info("migrations applied", { versions: applied });
+  const admin = await ensureAdmin({ db: stores.relational, log }, cfg.auth);
+  if (admin === "created") {
+    log.info("admin created from ADMIN_EMAIL", { email: cfg.auth.adminEmail });
+  }
 
   const stopJobs = await startBackgroundJobs(stores, log);
   const app = createApp(stores, cfg, { logger: log });

@@ -4,7 +4,10 @@ import type { Context } from "hono";
 import type { Queryable } from "../stores/relational/port.ts";
 import type { AppEnv } from "../http/types.ts";
 
-const SECRET_FIELD = /pass(word)?|secret|token|hash|api[_-]?key/i;
+// Names of secrets, not every column that mentions one: `daily_token_limit` and
+// `total_tokens_used` are business figures an auditor needs to see.
+const SECRET_FIELD =
+  /(^|_)(password|passwd|secret|api_?key|private_key)(_|$)|_hash$|^(access_|refresh_|reset_)?token$/i;
 
 export interface AuditEntry {
   action: string;
@@ -23,7 +26,7 @@ export interface AuditActor {
   requestId: string | null;
 }
 
-/** Copies `values` without secret-looking fields. */
+/** Copies `values` with secret fields replaced by "[redacted]". */
 export function scrub(values: Record<string, unknown> | null | undefined) {
   if (!values) return null;
   const out: Record<string, unknown> = {};
