@@ -50,21 +50,56 @@ function parse(stored: string): ParsedHash | null {
   }
 }
 
+/**
+ * At most this many derivations at once. hash-wasm computes on the calling thread and gives each
+ * call its own WASM instance with the full 19 MiB of argon2 memory, so unbounded concurrency
+ * gained no speed and multiplied memory: 16 concurrent logins held over 700 MB (bench/). The
+ * limit is per process on purpose (it guards the process's memory, whatever app runs in it).
+ */
+const MAX_CONCURRENT_DERIVATIONS = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function withDerivationSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running < MAX_CONCURRENT_DERIVATIONS) running++;
+  // A finishing call hands its slot straight to the next waiter, so `running` never overshoots.
+  else await new Promise<void>((r) => waiting.push(r));
+  peak = Math.max(peak, running);
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+let peak = 0;
+
+/** Derivations in progress and the most seen at once since the last reset (tests, metrics). */
+export function derivationStats(reset = false): { running: number; peak: number } {
+  const out = { running, peak };
+  if (reset) peak = running;
+  return out;
+}
+
 function derive(
   password: string,
   salt: Uint8Array,
   params: Argon2Params,
   hashLength: number,
 ): Promise<Uint8Array> {
-  return argon2id({
-    password,
-    salt,
-    iterations: params.iterations,
-    parallelism: params.parallelism,
-    memorySize: params.memoryKiB,
-    hashLength,
-    outputType: "binary",
-  });
+  return withDerivationSlot(() =>
+    argon2id({
+      password,
+      salt,
+      iterations: params.iterations,
+      parallelism: params.parallelism,
+      memorySize: params.memoryKiB,
+      hashLength,
+      outputType: "binary",
+    })
+  );
 }
 
 /** Byte comparison whose time depends only on the lengths, never on where bytes differ. */
@@ -83,15 +118,17 @@ export function hashPassword(
   password: string,
   params: Argon2Params = PASSWORD_PARAMS,
 ): Promise<string> {
-  return argon2id({
-    password,
-    salt: crypto.getRandomValues(new Uint8Array(SALT_BYTES)),
-    iterations: params.iterations,
-    parallelism: params.parallelism,
-    memorySize: params.memoryKiB,
-    hashLength: HASH_BYTES,
-    outputType: "encoded",
-  });
+  return withDerivationSlot(() =>
+    argon2id({
+      password,
+      salt: crypto.getRandomValues(new Uint8Array(SALT_BYTES)),
+      iterations: params.iterations,
+      parallelism: params.parallelism,
+      memorySize: params.memoryKiB,
+      hashLength: HASH_BYTES,
+      outputType: "encoded",
+    })
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   constantTimeEqual,
+  derivationStats,
   dummyHash,
   hashPassword,
   needsRehash,
@@ -59,4 +60,14 @@ Deno.test("argon2id password hashes", async (t) => {
     assert.equal(constantTimeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2, 0])), false);
     assert.equal(constantTimeEqual(new Uint8Array([]), new Uint8Array([])), true);
   });
+});
+
+Deno.test("concurrent hashing is bounded and every hash still verifies", async () => {
+  derivationStats(true);
+  const passwords = Array.from({ length: 5 }, (_, i) => `correct horse ${i} battery`);
+  const hashes = await Promise.all(passwords.map((p) => hashPassword(p)));
+  const { running, peak } = derivationStats();
+  assert.equal(peak, 2, "two at once, never more");
+  assert.equal(running, 0);
+  for (const [i, h] of hashes.entries()) assert.equal(await verifyPassword(passwords[i], h), true);
 });
