@@ -3,7 +3,7 @@
 import { createApp } from "./src/app.ts";
 import { ensureAdmin } from "./src/auth/bootstrap.ts";
 import { type Config, ConfigError, loadConfig } from "./src/config.ts";
-import { createLogger } from "./src/log.ts";
+import { bufferedStdout, createLogger } from "./src/log.ts";
 import { loadMigrations } from "./src/migrate/files.ts";
 import { migrateUp } from "./src/migrate/runner.ts";
 import { loadOrCreateSecret } from "./src/secret_file.ts";
@@ -12,7 +12,8 @@ import { startBackgroundJobs } from "./src/system/background.ts";
 
 async function start(config: Config): Promise<void> {
   const started = performance.now();
-  const log = createLogger(config.logLevel);
+  const sink = bufferedStdout();
+  const log = createLogger(config.logLevel, sink.write);
   const jwtSecret = config.auth.jwtSecret ?? await loadOrCreateSecret(config.dataDir);
   const cfg: Config = { ...config, auth: { ...config.auth, jwtSecret } };
 
@@ -58,6 +59,7 @@ async function start(config: Config): Promise<void> {
   stopJobs();
   await stores.close();
   log.info("stopped");
+  await sink.flush();
 }
 
 if (import.meta.main) {

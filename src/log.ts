@@ -27,6 +27,52 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/** A sink that batches lines and writes them to stdout in the background. */
+export interface BufferedSink {
+  write(line: string): void;
+  /** Writes out everything buffered; call before exit. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Batches log lines and writes them with one async stdout write per batch (at most every
+ * `intervalMs`, or sooner when `maxBytes` pile up), so a busy server does not pay a synchronous
+ * write per request. Lines are lost only if the process dies before a flush.
+ */
+export function bufferedStdout(intervalMs = 25, maxBytes = 64 * 1024): BufferedSink {
+  const encoder = new TextEncoder();
+  let pending: string[] = [];
+  let size = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return writing;
+    const chunk = encoder.encode(pending.join("\n") + "\n");
+    pending = [];
+    size = 0;
+    writing = writing.then(async () => {
+      let off = 0;
+      while (off < chunk.length) off += await Deno.stdout.write(chunk.subarray(off));
+    }).catch(() => {});
+    return writing;
+  };
+  return {
+    write(line) {
+      pending.push(line);
+      size += line.length + 1;
+      if (size >= maxBytes) void flush();
+      else if (timer === undefined) {
+        timer = setTimeout(flush, intervalMs);
+        // A pending flush must not keep a finished process alive.
+        Deno.unrefTimer(timer as unknown as number);
+      }
+    },
+    flush,
+  };
+}
+
 /**
  * A logger writing JSON lines at or above `level` to `sink` (stdout by default).
  *
