@@ -36,7 +36,14 @@ export function createTokenService(
   secret: string,
   options: { ttlSeconds?: number; now?: () => number } = {},
 ): TokenService {
-  const key = new TextEncoder().encode(secret);
+  // Imported once: handing jose raw bytes would re-import the HMAC key on every verification.
+  const keyReady = crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
   const ttl = options.ttlSeconds ?? ACCESS_TTL_SECONDS;
   const nowSeconds = () => Math.floor((options.now?.() ?? Date.now()) / 1000);
   return {
@@ -56,12 +63,12 @@ export function createTokenService(
         .setExpirationTime(claims.exp)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
-        .sign(key);
+        .sign(await keyReady);
       return { token, claims };
     },
     async verifyAccess(token) {
       try {
-        const { payload } = await jwtVerify(token, key, {
+        const { payload } = await jwtVerify(token, await keyReady, {
           algorithms: ALGORITHMS,
           issuer: ISSUER,
           audience: AUDIENCE,
