@@ -123,12 +123,16 @@ export function agentRunsRoutes(deps: Deps) {
     const log = await db.transaction(async (tx) => {
       const log = await insertRun(tx, id, run, at);
       await addToAgentTotals(tx, id, tokens, run.cost, at);
-      await recordAudit(tx, { ...auditActor(c, clientIp(c)), agentId: id }, {
-        action: "create",
-        resourceType: "agent_logs",
-        resourceId: log.id,
-        newValues: { ...log, input_data: undefined, output_data: undefined },
-      });
+      await recordAudit(
+        tx,
+        { ...auditActor(c, clientIp(c, deps.config.trustProxy)), agentId: id },
+        {
+          action: "create",
+          resourceType: "agent_logs",
+          resourceId: log.id,
+          newValues: { ...log, input_data: undefined, output_data: undefined },
+        },
+      );
       return log;
     });
     await addUsage(budgetDeps, id, nowMs, usage, tokens, run.cost);

@@ -85,11 +85,14 @@ export async function findForUpdate(tx: Queryable, tokenHash: string): Promise<R
   return r.rows[0] ?? null;
 }
 
-/** True when the row that replaced a rotated token is still usable (grace answers need it). */
+/**
+ * True when the row that replaced a rotated token is still usable and not itself used yet: once
+ * the client has moved on to the newer token, a late retry of the old one is reuse, not a retry.
+ */
 export async function isLive(tx: Queryable, id: string, now: Date): Promise<boolean> {
   const r = await tx.query(
     `select 1 from refresh_tokens
-      where id = $1 and revoked_at is null and expires_at > $2`,
+      where id = $1 and revoked_at is null and rotated_at is null and expires_at > $2`,
     [id, now],
     { name: "refresh_is_live" },
   );

@@ -7,9 +7,8 @@ import type { z } from "zod";
 import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
 
-/** Generations outlive every entry TTL; a missing generation reads as "none". */
+/** Generations outlive every entry TTL. */
 const GEN_TTL_MS = 7 * 24 * 3_600_000;
-const NONE = "none";
 
 // Kept outside the namespace so dropping a namespace prefix never drops its generation.
 export const generationKey = (namespace: string) => `gen:${namespace}`;
@@ -47,7 +46,7 @@ export class ReadThroughCache {
         this.cache.get(generationKey(namespace)),
         this.cache.get(key),
       ]);
-      gen = g ?? NONE;
+      gen = g ?? await this.#startGeneration(namespace);
       if (raw !== null) {
         const env = JSON.parse(raw) as Envelope;
         const parsed = env.g === gen ? schema.safeParse(env.v) : undefined;
@@ -96,6 +95,16 @@ export class ReadThroughCache {
   /** Namespaces whose invalidation is still owed (exposed for tests and the ops screens). */
   pending(): string[] {
     return [...this.#pending];
+  }
+
+  /**
+   * A namespace without a generation (never invalidated, or its key was evicted) gets a fresh
+   * random one, so entries tagged before an eviction can never become current again.
+   */
+  async #startGeneration(namespace: string): Promise<string> {
+    const fresh = crypto.randomUUID();
+    if (await this.cache.setIfAbsent(generationKey(namespace), fresh, GEN_TTL_MS)) return fresh;
+    return (await this.cache.get(generationKey(namespace))) ?? fresh;
   }
 
   async #retryPending(): Promise<void> {

@@ -93,5 +93,12 @@ Deno.test("ReadThroughCache", async (t) => {
     assert.equal(await cache.get("pre:a"), null);
     assert.notEqual(await cache.get(generationKey("pre")), null);
   });
+  await t.step("an evicted generation cannot revive entries tagged before it", async () => {
+    db = 6;
+    await rt.get("ev", "ev:k", 60_000, Num, load); // cached under a fresh generation
+    await cache.del(generationKey("ev")); // eviction
+    db = 7;
+    assert.deepEqual(await rt.get("ev", "ev:k", 60_000, Num, load), { value: 7, hit: false });
+  });
   await cache.close();
 });

@@ -27,7 +27,7 @@ export function writeContext(c: Context<AppEnv>, deps: Deps): WriteContext {
   return {
     db: deps.stores.relational,
     caller: callerOf(principalOf(c)),
-    actor: auditActor(c, clientIp(c)),
+    actor: auditActor(c, clientIp(c, deps.config.trustProxy)),
     now: new Date(deps.now()),
     softDeleteTables: SOFT_DELETE_TABLES,
   };

@@ -151,7 +151,7 @@ export function dashboardsRoutes(deps: Deps) {
   const app = createRouter();
   const db = deps.stores.relational;
   const summaryDeps = { db, cached: deps.cached };
-  const actor = (c: Context<AppEnv>) => auditActor(c, clientIp(c));
+  const actor = (c: Context<AppEnv>) => auditActor(c, clientIp(c, deps.config.trustProxy));
 
   app.openapi(list, async (c) => {
     const { userId } = principalOf(c);

@@ -160,6 +160,14 @@ apiTest("tokens: refusals, refresh rotation, logout, sessions, password change",
     assert.equal(audit.rowCount, 1);
   });
 
+  await t.step("a late retry after the newer token was used is reuse, not a retry", async () => {
+    const p = await login(api, user.email);
+    const next = await json(await refresh(p.refresh_token)) as unknown as Pair;
+    assert.equal((await refresh(next.refresh_token)).status, 200); // the client moved on
+    // Still inside the grace window, but the pair it would repeat is already spent.
+    await assertProblem(await refresh(p.refresh_token), 401, "invalid_refresh_token");
+  });
+
   await t.step("unknown and malformed refresh tokens: 401; empty body: 422", async () => {
     await assertProblem(await refresh("A".repeat(43)), 401, "invalid_refresh_token");
     await assertProblem(await refresh("short"), 401, "invalid_refresh_token");
