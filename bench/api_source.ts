@@ -1,5 +1,6 @@
-// Which copy of the API the bench runs: the working tree it lives in (a fresh clone), or with
-// --at=<rev> a clean export of that commit, so a run measures exactly one committed state.
+// Which copy of the API the bench runs: the working tree it lives in (a fresh clone), with
+// --at=<rev> a clean export of that commit, so a run measures exactly one committed state, or
+// with --api-dir=<path> another copy (a candidate change measured before it is committed).
 import { run } from "./exec.ts";
 
 export const REPO_ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -50,8 +51,16 @@ async function exported(rev: string): Promise<ApiSource> {
  * The API to measure. Its dependencies are resolved before anything is timed, so the start-up
  * figures never include a first download or a node_modules set-up.
  */
-export async function apiSource(rev: string | undefined): Promise<ApiSource> {
-  const src = rev === undefined ? await workingTree() : await exported(rev);
+export async function apiSource(
+  rev: string | undefined,
+  dir: string | undefined,
+): Promise<ApiSource> {
+  if (rev !== undefined && dir !== undefined) throw new Error("give --at or --api-dir, not both");
+  const src = dir !== undefined
+    ? { dir: await Deno.realPath(dir), label: `folder ${dir}`, cleanup: () => Promise.resolve() }
+    : rev === undefined
+    ? await workingTree()
+    : await exported(rev);
   await run("deno", ["cache", "--quiet", "main.ts"], { cwd: src.dir });
   return src;
 }

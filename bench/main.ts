@@ -1,7 +1,8 @@
 // `deno task bench`: seeds each profile, starts the API in its own process, drives every hot path
 // with wrk at fixed concurrencies next to same-run baselines, and writes bench/results/<date>.md.
 // Flags: --quick, --profile=embedded|server|both, --connections=1,16,64, --duration=S,
-// --scenarios=a,b, --at=<git rev> (measure a clean export of that commit), --no-diagnostics
+// --scenarios=a,b, --at=<git rev> (measure a clean export of that commit), --api-dir=<path>
+// (measure another copy), --api-env=K=V,K=V (extra API settings), --no-diagnostics
 // (skip the middleware-layer costs and the driver comparison; --quick skips them too),
 // --no-write.
 import { parseArgs } from "node:util";
@@ -12,6 +13,7 @@ import { pgbenchSelect, preparePgbench, prepareRedis, redisGet } from "./baselin
 import { compareDrivers, type DriverFigure } from "./driver_compare.ts";
 import { ensureTool, run } from "./exec.ts";
 import type { LayerCost } from "./layers.ts";
+import type { StoreCost } from "./store_costs.ts";
 import { hashCostMs, loadHasher } from "./password.ts";
 import {
   embeddedProfile,
@@ -47,6 +49,9 @@ interface Options {
   diagnostics: boolean;
   write: boolean;
   at: string | undefined;
+  apiDir: string | undefined;
+  /** Extra environment for the API process (tuning experiments: LOG_LEVEL, DB_POOL_SIZE...). */
+  apiEnv: Record<string, string>;
 }
 
 async function options(): Promise<Options> {
@@ -59,6 +64,8 @@ async function options(): Promise<Options> {
       duration: { type: "string" },
       scenarios: { type: "string" },
       at: { type: "string" },
+      "api-dir": { type: "string" },
+      "api-env": { type: "string" },
       "no-diagnostics": { type: "boolean", default: false },
       "no-write": { type: "boolean", default: false },
     },
@@ -91,6 +98,14 @@ async function options(): Promise<Options> {
     diagnostics: !quick && !values["no-diagnostics"],
     write: !values["no-write"],
     at: values.at,
+    apiDir: values["api-dir"],
+    apiEnv: Object.fromEntries(
+      (list(values["api-env"]) ?? []).map((kv) => {
+        const i = kv.indexOf("=");
+        if (i < 1) throw new Error(`--api-env wants KEY=VALUE, got ${kv}`);
+        return [kv.slice(0, i), kv.slice(i + 1)];
+      }),
+    ),
   };
 }
 
@@ -144,12 +159,13 @@ function startApi(
   profile: Profile,
   port: number,
   logFile: string,
+  extraEnv: Record<string, string>,
 ): Promise<ServerProcess> {
   return startServer({
     denoArgs: ["run", "--allow-all", "main.ts"],
     cwd: source.dir,
     port,
-    env: profile.apiEnv,
+    env: { ...profile.apiEnv, ...extraEnv },
     logFile,
   });
 }
@@ -189,9 +205,9 @@ async function runProfile(
   const port = await freePort();
   const logFile = `${workDir}/api_${profile.name}.log`;
   // Start twice on the same folder: the second start is the "existing data folder" figure.
-  const first = await startApi(source, profile, port, logFile);
+  const first = await startApi(source, profile, port, logFile, opts.apiEnv);
   await first.stop();
-  const api = await startApi(source, profile, port, logFile);
+  const api = await startApi(source, profile, port, logFile, opts.apiEnv);
   const startMs = [first.startMs, api.startMs];
   const idleMb = (await api.memory()).rssMb;
   log(`${profile.name}: API up (start ${startMs.map((m) => Math.round(m)).join(" ms, ")} ms)`);
@@ -384,6 +400,25 @@ async function measureLayers(source: ApiSource): Promise<LayerCost[]> {
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as LayerCost[];
 }
 
+/** bench/store_costs.ts in its own process against the server profile's bench stores. */
+async function measureStoreCosts(
+  profile: Profile,
+  seedInfo: SeedInfo,
+  workDir: string,
+): Promise<StoreCost[]> {
+  const ids = `${workDir}/lead_ids.txt`;
+  await Deno.writeTextFile(ids, seedInfo.leadIds.join("\n"));
+  const r = await run("deno", [
+    "run",
+    "--allow-all",
+    "bench/store_costs.ts",
+    profile.apiEnv.DATABASE_URL,
+    profile.apiEnv.REDIS_URL,
+    ids,
+  ], { cwd: REPO_ROOT });
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as StoreCost[];
+}
+
 async function machine(): Promise<string[]> {
   const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.+)/)?.[1];
   const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
@@ -402,7 +437,7 @@ async function main() {
   await ensureTool(WRK, "wrk");
   const workDir = await Deno.makeTempDir({ prefix: "polystore_bench_work_" });
   const machineInfo = await machine();
-  const source = await apiSource(opts.at);
+  const source = await apiSource(opts.at, opts.apiDir);
   log(`measuring the API at ${source.label} (${source.dir})`);
 
   const hasher = await loadHasher(source.dir);
@@ -434,6 +469,7 @@ async function main() {
   const infos: ProfileInfo[] = [];
   const notes: string[] = [];
   let drivers: DriverFigure[] = [];
+  let storeCosts: StoreCost[] = [];
   try {
     for (const name of opts.profiles) {
       const profile = name === "embedded"
@@ -453,6 +489,8 @@ async function main() {
             opts.connections,
             opts.durationS,
           );
+          log("server: CPU per store call through the adapters");
+          storeCosts = await measureStoreCosts(profile, pass.seed, workDir);
         }
       } finally {
         await profile.cleanup().catch(() => {});
@@ -471,7 +509,11 @@ async function main() {
     connections: opts.connections,
     seedSize: opts.seedSize,
     machine: machineInfo,
-    api: source.label,
+    api: Object.keys(opts.apiEnv).length === 0
+      ? source.label
+      : `${source.label} with ${
+        Object.entries(opts.apiEnv).map(([k, v]) => `${k}=${v}`).join(" ")
+      }`,
     hash: {
       ms: hashMs,
       params:
@@ -482,7 +524,8 @@ async function main() {
     rows,
     pending,
     drivers,
-    targets: checkTargets(rows, infos, pending),
+    storeCosts,
+    targets: checkTargets(rows, infos, pending, { layers, storeCosts }),
     layers,
     notes,
     wallSeconds: (performance.now() - wallStart) / 1000,

@@ -3,6 +3,7 @@
 // driver comparison, pending scenarios and the design section 6 targets.
 import type { DriverFigure } from "./driver_compare.ts";
 import type { LayerCost } from "./layers.ts";
+import type { StoreCost } from "./store_costs.ts";
 import type { ProfileName } from "./profiles.ts";
 import type { SeedSize } from "./seed.ts";
 import type { TargetCheck } from "./targets.ts";
@@ -63,6 +64,8 @@ export interface RunReport {
   rows: Row[];
   pending: Pending[];
   drivers: DriverFigure[];
+  /** API-thread CPU per store call through the adapters (server profile). */
+  storeCosts: StoreCost[];
   targets: TargetCheck[];
   /** In-process CPU per /health request as middleware is added (bench/layers.ts). */
   layers: LayerCost[];
@@ -193,6 +196,20 @@ export function markdown(r: RunReport): string {
     out.push(
       mdTable(["configuration", "us per request"], r.layers.map((l) => [l.name, f(l.us, 1)])),
     );
+    out.push("");
+  }
+  if (r.storeCosts.length > 0) {
+    out.push("## What one store call costs the API process (server profile)");
+    out.push("");
+    out.push(
+      "Through the project's adapters (ioredis, npm:pg) from a separate Deno process, 16 calls " +
+        "in flight, 20,000 calls each; CPU is the process's user + system time per call.",
+    );
+    out.push("");
+    out.push(mdTable(
+      ["call", "CPU us per call", "wall us per call"],
+      r.storeCosts.map((c) => [c.call, f(c.cpuUs, 1), f(c.wallUs, 1)]),
+    ));
     out.push("");
   }
   if (r.drivers.length > 0) {

@@ -43,7 +43,10 @@ export function benchEmail(group: UserGroup, n: number): string {
 
 export const BENCH_PASSWORD = "bench-password-0123456789";
 
-/** Words the company names are built from; the fuzzy search scenario looks them up. */
+/**
+ * Words company names are built from: company g is named
+ * `${NAME_WORDS[g % 20]} ${SUFFIX_WORDS[floor(g / 20) % 6]} ${g}` (see companyName).
+ */
 export const NAME_WORDS = [
   "Aurora",
   "Boreal",
@@ -76,6 +79,11 @@ export const SUFFIX_WORDS = [
   "Energia",
 ];
 const SEGMENTS = ["varejo", "industria", "saude", "educacao", "financas", "agro", "tech", "midia"];
+
+/** The name seed() gives company number `g` (1-based). */
+export function companyName(g: number): string {
+  return `${NAME_WORDS[g % 20]} ${SUFFIX_WORDS[Math.floor(g / 20) % 6]} ${g}`;
+}
 
 /** What the scenarios need to know about the seeded rows. */
 export interface SeedInfo {
@@ -159,7 +167,8 @@ export async function seed(
                           assigned_to, created_by, created_at)
        select c.id, ct.id,
               (array['new','contacted','qualified','unqualified','converted','lost']::lead_status[])[1 + g % 6],
-              (array['hot','warm','cold']::lead_temperature[])[1 + g % 3],
+              -- g / 6, not g: otherwise temperature would follow status (both from g mod 6).
+              (array['hot','warm','cold']::lead_temperature[])[1 + (g / 6) % 3],
               g % 101,
               (array['site','indicacao','evento','linkedin','whatsapp'])[1 + g % 5],
               (array['email','whatsapp','telefone'])[1 + g % 3],

@@ -59,6 +59,18 @@ Deno.test("checkTargets", async (t) => {
     assert.match(gap!.explanation, /\/health .* x0\.12 @16/);
   });
 
+  await t.step("a gap states the per-request budget and the measured call costs", () => {
+    // 1,000 rps at x0.02 of bare: bare did 50,000, so 40% is 20,000 rps, 50 us per request.
+    const rows = [row("cached_read", 64, load(1000, 9), { vsBare: 0.02 })];
+    const gap = checkTargets(rows, [server], [], {
+      layers: [{ name: "real createApp", us: 61.2 }],
+      storeCosts: [{ call: "cache.get (Redis GET, 200 B)", cpuUs: 24.6, wallUs: 30 }],
+    }).find((c) => c.target.startsWith("cached read >="));
+    assert.match(gap!.explanation, /allows 50 us of API time per request/);
+    assert.match(gap!.explanation, /\/health alone takes 61 us/);
+    assert.match(gap!.explanation, /one Redis GET 25 us of CPU/);
+  });
+
   await t.step("create below 3,000/s is a gap; a pending one is not measured", () => {
     const slow = checkTargets([row("create_invalidating", 16, load(1200))], [server], []);
     assert.equal(slow.find((c) => c.target.startsWith("create"))?.verdict, "gap");
