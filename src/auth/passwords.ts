@@ -1,6 +1,6 @@
-// Password hashing: argon2id (hash-wasm, pure WASM so it runs wherever the API does) at or above
-// the OWASP parameters, stored as a PHC string; verification in constant time; rehash detection.
-import { argon2id } from "hash-wasm";
+// Password hashing: argon2id (WASM, so it runs wherever the API does) at or above the OWASP
+// parameters, stored as a PHC string; verification in constant time; rehash detection.
+import { argon2id } from "./argon2.ts";
 
 /** Argon2id cost. OWASP's minimum is m=19456 KiB, t=2, p=1. */
 export interface Argon2Params {
@@ -50,56 +50,25 @@ function parse(stored: string): ParsedHash | null {
   }
 }
 
+function toB64(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
+}
+
 /**
- * At most this many derivations at once. hash-wasm computes on the calling thread and gives each
- * call its own WASM instance with the full 19 MiB of argon2 memory, so unbounded concurrency
- * gained no speed and multiplied memory: 16 concurrent logins held over 700 MB (bench/). The
- * limit is per process on purpose (it guards the process's memory, whatever app runs in it).
+ * The argon2id build takes passwords of 8 bytes or more. Shorter ones can never be ours (every
+ * password we hash is PASSWORD_MIN_LENGTH characters or more): they are checked against this
+ * stand-in, for the same work, and refused.
  */
-const MAX_CONCURRENT_DERIVATIONS = 2;
-let running = 0;
-const waiting: (() => void)[] = [];
-
-async function withDerivationSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running < MAX_CONCURRENT_DERIVATIONS) running++;
-  // A finishing call hands its slot straight to the next waiter, so `running` never overshoots.
-  else await new Promise<void>((r) => waiting.push(r));
-  peak = Math.max(peak, running);
-  try {
-    return await work();
-  } finally {
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
-  }
-}
-
-let peak = 0;
-
-/** Derivations in progress and the most seen at once since the last reset (tests, metrics). */
-export function derivationStats(reset = false): { running: number; peak: number } {
-  const out = { running, peak };
-  if (reset) peak = running;
-  return out;
-}
+const MIN_DERIVABLE_BYTES = 8;
+const STAND_IN = new Uint8Array(MIN_DERIVABLE_BYTES);
 
 function derive(
-  password: string,
+  password: Uint8Array,
   salt: Uint8Array,
   params: Argon2Params,
   hashLength: number,
 ): Promise<Uint8Array> {
-  return withDerivationSlot(() =>
-    argon2id({
-      password,
-      salt,
-      iterations: params.iterations,
-      parallelism: params.parallelism,
-      memorySize: params.memoryKiB,
-      hashLength,
-      outputType: "binary",
-    })
-  );
+  return argon2id({ password, salt, hashLength, ...params });
 }
 
 /** Byte comparison whose time depends only on the lengths, never on where bytes differ. */
@@ -114,21 +83,18 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
  * Hashes `password` with a fresh 16-byte salt into a PHC string
  * (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`).
  */
-export function hashPassword(
+export async function hashPassword(
   password: string,
   params: Argon2Params = PASSWORD_PARAMS,
 ): Promise<string> {
-  return withDerivationSlot(() =>
-    argon2id({
-      password,
-      salt: crypto.getRandomValues(new Uint8Array(SALT_BYTES)),
-      iterations: params.iterations,
-      parallelism: params.parallelism,
-      memorySize: params.memoryKiB,
-      hashLength: HASH_BYTES,
-      outputType: "encoded",
-    })
-  );
+  const bytes = new TextEncoder().encode(password);
+  if (bytes.length < MIN_DERIVABLE_BYTES) {
+    throw new RangeError(`a password to hash needs ${MIN_DERIVABLE_BYTES} bytes or more`);
+  }
+  const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+  const hash = await derive(bytes, salt, params, HASH_BYTES);
+  const { memoryKiB: m, iterations: t, parallelism: p } = params;
+  return `$argon2id$v=19$m=${m},t=${t},p=${p}$${toB64(salt)}$${toB64(hash)}`;
 }
 
 /**
@@ -142,9 +108,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
     await verifyPassword(password, await dummyHash());
     return false;
   }
-  // The library refuses an empty password; do the same work on a stand-in and refuse after.
-  const actual = await derive(password || "\0", parsed.salt, parsed.params, parsed.hash.length);
-  return constantTimeEqual(actual, parsed.hash) && password !== "";
+  const bytes = new TextEncoder().encode(password);
+  const derivable = bytes.length >= MIN_DERIVABLE_BYTES;
+  const actual = await derive(
+    derivable ? bytes : STAND_IN,
+    parsed.salt,
+    parsed.params,
+    parsed.hash.length,
+  );
+  return constantTimeEqual(actual, parsed.hash) && derivable;
 }
 
 /** True when `stored` was made with weaker parameters than `current` (or is not argon2id). */
