@@ -17,6 +17,7 @@ import { requestId } from "./http/request_id.ts";
 import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissions.ts";
 import type { Deps } from "./http/types.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
+import { accessClaims } from "./auth/access_claims.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
 import { systemRoutes } from "./system/routes.ts";
 import { SIGNED_URL_MOUNT, signedUrlRouter } from "./files/signed_url_routes.ts";
@@ -101,7 +102,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
       limits: config.rateLimits,
       trustProxy: config.trustProxy,
       log,
-      identify: async (token) => (await deps.tokens.verifyAccess(token))?.sub ?? null,
+      identify: async (c) => (await accessClaims(c, deps.tokens))?.sub ?? null,
     }),
   );
   app.use("*", guard(permissions, options.authenticate ?? createAuthenticator(deps)));

@@ -1,8 +1,8 @@
 // Turns a Bearer access token into a Principal: signature and claims (tokens.ts), then the
 // revocation list (cache first, relational table as the copy of record), then the user's grants.
-import type { Context } from "hono";
 import type { Deps } from "../http/types.ts";
 import type { Authenticator } from "../http/guard.ts";
+import { accessClaims } from "./access_claims.ts";
 import { loadGrants, type Principal } from "./principal.ts";
 
 export const revokedKey = (jti: string) => `blacklist:jwt:${jti}`;
@@ -26,12 +26,6 @@ export async function isAccessRevoked(deps: Deps, jti: string): Promise<boolean>
     { name: "revoked_access_token" },
   );
   return r.rowCount > 0;
-}
-
-function bearer(c: Context): string | null {
-  const h = c.req.header("Authorization");
-  const m = h?.match(/^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/);
-  return m ? m[1] : null;
 }
 
 interface CallerRow extends Record<string, unknown> {
@@ -69,9 +63,7 @@ async function cachedRevocation(deps: Deps, jti: string): Promise<boolean> {
 /** The authenticator the guard calls for every non-public route. */
 export function createAuthenticator(deps: Deps): Authenticator {
   return async (c) => {
-    const token = bearer(c);
-    if (token === null) return null;
-    const claims = await deps.tokens.verifyAccess(token);
+    const claims = await accessClaims(c, deps.tokens);
     if (claims === null) return null;
     // The three look-ups are independent, so they run at once: a request waits for the slowest
     // store once instead of for each in turn. The table is checked even after a cache miss,

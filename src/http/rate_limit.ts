@@ -2,7 +2,7 @@
 // bearer token's signature checks out, and tighter per IP on the auth routes (plus per e-mail
 // on login). Every limited answer carries RateLimit-* headers; a refusal is 429 with Retry-After.
 // When the cache is down, general traffic passes (logged) and auth routes use an in-process limiter.
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import { tooManyRequests } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -71,8 +71,9 @@ export interface RateLimitOptions {
   limits: Config["rateLimits"];
   trustProxy: boolean;
   log: Logger;
-  /** The user id of a bearer token whose signature and claims check out; no database call. */
-  identify: (token: string) => Promise<string | null>;
+  /** The user id of the request's bearer token when its signature and claims check out (no
+   * database call), else null. */
+  identify: (c: Context<AppEnv>) => Promise<string | null>;
   /** The window every limit counts over (default one minute). */
   windowMs?: number;
   /** The in-process limiter auth routes use while the cache is down (default: a new one). */
@@ -144,8 +145,7 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
         if (email) checks.push({ key: `rate_limit:email:${await digest(email)}:login`, limit });
       }
     } else {
-      const token = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/)?.[1];
-      const userId = token ? await opts.identify(token).catch(() => null) : null;
+      const userId = await opts.identify(c).catch(() => null);
       checks.push(
         userId
           ? { key: `rate_limit:user:${userId}:api`, limit: opts.limits.userPerMin }

@@ -3,7 +3,7 @@
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { Principal } from "../auth/principal.ts";
-import type { TokenService } from "../auth/tokens.ts";
+import type { AccessClaims, TokenService } from "../auth/tokens.ts";
 import type { Stores } from "../stores/types.ts";
 import type { ReadThroughCache } from "../caching/read_through.ts";
 
@@ -12,6 +12,8 @@ export type AppEnv = {
     requestId: string;
     /** Set by the guard for every non-public route. */
     principal?: Principal;
+    /** The bearer token's verified claims, once looked at (auth/access_claims.ts). */
+    accessClaims?: Promise<AccessClaims | null>;
   };
 };
 

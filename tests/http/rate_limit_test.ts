@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { createTokenService } from "../../src/auth/tokens.ts";
+import { accessClaims } from "../../src/auth/access_claims.ts";
 import { createLogger } from "../../src/log.ts";
 import { errorHandler } from "../../src/http/errors.ts";
 import { limitGroup, limitIp, rateLimit } from "../../src/http/rate_limit.ts";
@@ -43,7 +44,7 @@ function build(cache: CacheStore, limits = { anonPerMin: 2, userPerMin: 3, authP
       limits,
       trustProxy: true,
       log,
-      identify: async (t) => (await tokens.verifyAccess(t))?.sub ?? null,
+      identify: async (c) => (await accessClaims(c, tokens))?.sub ?? null,
     }),
   );
   app.get("/health", (c) => c.text("ok"));
