@@ -76,6 +76,9 @@ function connect(target: RedisTarget, timeoutMs: number): Client {
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
     maxRetriesPerRequest: 1,
+    // Commands issued in the same tick (a request's revocation, grants and generation look-ups)
+    // go out as one pipeline: one write and one read instead of one each.
+    enableAutoPipelining: true,
   } satisfies RedisOptions;
   if (target.kind === "standalone") {
     return new Redis(target.url, {
@@ -101,6 +104,7 @@ function connect(target: RedisTarget, timeoutMs: number): Client {
   }
   return new Cluster(target.nodes, {
     lazyConnect: false,
+    enableAutoPipelining: true,
     enableOfflineQueue: false,
     clusterRetryStrategy: reconnectDelay,
     redisOptions: { ...common, username: target.username, password: target.password, tls },
