@@ -1,5 +1,5 @@
 // polystore entry point: config -> stores -> migrations -> Deno.serve, and on SIGINT/SIGTERM stop
-// accepting, drain in-flight requests, then close the stores.
+// accepting, drain in-flight requests (src/http/serve.ts), then close the stores.
 import { createApp } from "./src/app.ts";
 import { ensureAdmin } from "./src/auth/bootstrap.ts";
 import { type Config, ConfigError, loadConfig } from "./src/config.ts";
@@ -7,7 +7,9 @@ import { bufferedStdout, createLogger } from "./src/log.ts";
 import { loadMigrations } from "./src/migrate/files.ts";
 import { migrateUp } from "./src/migrate/runner.ts";
 import { loadOrCreateSecret } from "./src/secret_file.ts";
+import { serve } from "./src/http/serve.ts";
 import { openStores } from "./src/stores/mod.ts";
+import { STORE_ROLES } from "./src/stores/types.ts";
 import { startBackgroundJobs } from "./src/system/background.ts";
 
 async function start(config: Config): Promise<void> {
@@ -27,35 +29,24 @@ async function start(config: Config): Promise<void> {
 
   const stopJobs = await startBackgroundJobs(stores, log);
   const app = createApp(stores, cfg, { logger: log });
-  const shutdown = new AbortController();
-  const server = Deno.serve(
-    {
-      port: cfg.port,
-      hostname: cfg.host,
-      signal: shutdown.signal,
-      onListen: ({ hostname, port }) =>
-        log.info("listening", {
-          url: `http://${hostname}:${port}`,
-          start_ms: Math.round(performance.now() - started),
-          stores: Object.fromEntries(
-            (["relational", "documents", "graph", "cache", "objects"] as const).map((
-              r,
-            ) => [r, stores[r].adapter]),
-          ),
-        }),
-    },
-    (req, info) => app.fetch(req, { info }),
-  );
-
+  const served = serve((req, info) => app.fetch(req, { info }), {
+    port: cfg.port,
+    hostname: cfg.host,
+    onListen: ({ hostname, port }) =>
+      log.info("listening", {
+        url: `http://${hostname}:${port}`,
+        start_ms: Math.round(performance.now() - started),
+        stores: Object.fromEntries(STORE_ROLES.map((r) => [r, stores[r].adapter])),
+      }),
+  });
   const stop = (signal: string) => {
     log.info("shutting down", { signal });
-    // Aborting stops accepting connections; server.finished resolves once in-flight requests end.
-    shutdown.abort();
+    void served.stop();
   };
   Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
   Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
 
-  await server.finished;
+  await served.finished;
   stopJobs();
   await stores.close();
   log.info("stopped");
