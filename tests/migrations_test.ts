@@ -131,9 +131,28 @@ serverTest("migrations: full cycle on server PostgreSQL", ["DATABASE_URL"], asyn
   await admin.exec(`create database ${scratch}`);
   url.pathname = `/${scratch}`;
   const db = await openPg({ ...opts, url: url.href });
+  const other = await openPg({ ...opts, url: url.href });
   try {
     await fullCycle(t, db);
+    await t.step("two instances migrating at once apply each file exactly once", async () => {
+      const migrations = await loadMigrations();
+      for (let round = 0; round < 3; round++) {
+        await migrateDown(db, migrations, migrations.length);
+        if (round === 0) await db.exec("drop table schema_migrations");
+        const [a, b] = await Promise.all([migrateUp(db, migrations), migrateUp(other, migrations)]);
+        assert.deepEqual(
+          [...a, ...b].sort((x, y) => x - y),
+          migrations.map((m) => m.version),
+          `round ${round}: ${a} | ${b}`,
+        );
+        const rows = await db.query<{ version: number }>(
+          "select version from schema_migrations order by version",
+        );
+        assert.deepEqual(rows.rows.map((r) => r.version), migrations.map((m) => m.version));
+      }
+    });
   } finally {
+    await other.close();
     await db.close();
     await admin.exec(`drop database if exists ${scratch} with (force)`);
     await admin.close();

@@ -19,14 +19,19 @@ export interface MigrationState {
   checksum_ok: boolean;
 }
 
+// Under the lock too: two sessions running `create table if not exists` at once can both miss
+// the table and one then fails on the catalogue's unique index.
 async function ensureTable(db: RelationalStore): Promise<void> {
-  await db.exec(`
-    create table if not exists schema_migrations (
-      version integer primary key,
-      name text not null,
-      checksum text not null,
-      applied_at timestamptz not null default now()
-    )`);
+  await db.transaction(async (tx) => {
+    await lock(tx);
+    await tx.exec(`
+      create table if not exists schema_migrations (
+        version integer primary key,
+        name text not null,
+        checksum text not null,
+        applied_at timestamptz not null default now()
+      )`);
+  });
 }
 
 interface AppliedRow {
