@@ -86,6 +86,41 @@ async function fullCycle(t: Deno.TestContext, db: RelationalStore): Promise<void
     assert.equal(r.rows[0].n, 1);
   });
 
+  await t.step("seed 004's index kinds and updated_at triggers are in the catalogue", async () => {
+    const idx = await db.query<{ name: string; def: string }>(
+      "select indexname as name, indexdef as def from pg_indexes where schemaname = 'public'",
+    );
+    const def = (name: string) => idx.rows.find((r) => r.name === name)?.def ?? "";
+    assert.match(def("idx_companies_name_trgm"), /USING gin \(name gin_trgm_ops\)/);
+    assert.match(def("idx_contacts_name_trgm"), /USING gin \(full_name gin_trgm_ops\)/);
+    assert.match(def("idx_leads_metadata"), /USING gin \(metadata\)/);
+    assert.match(def("idx_leads_score"), /\(score DESC\)/);
+    assert.ok(idx.rows.some((r) => / WHERE /.test(r.def)), "a partial index");
+    // Seed 004 names 84 indexes; primary keys and unique constraints add their own.
+    assert.ok(idx.rows.filter((r) => r.name.startsWith("idx_")).length >= 84);
+
+    const trig = await db.query<{ tbl: string }>(
+      `select c.relname as tbl from pg_trigger t join pg_class c on c.oid = t.tgrelid
+        where t.tgname = 'set_updated_at' and not t.tgisinternal`,
+    );
+    const withTrigger = new Set(trig.rows.map((r) => r.tbl));
+    const seedList = `users roles companies contacts leads deals contracts projects sprints tasks
+      invoices payments expenses suppliers budgets equipment content_pieces social_posts agents
+      notifications`.split(/\s+/);
+    assert.deepEqual(seedList.filter((tbl) => !withTrigger.has(tbl)), []);
+
+    const row = await db.query<{ id: string; updated_at: Date }>(
+      `insert into companies (name, updated_at) values ('trigger check', '2000-01-01')
+       returning id, updated_at`,
+    );
+    const after = await db.query<{ updated_at: Date }>(
+      "update companies set name = 'trigger check 2' where id = $1 returning updated_at",
+      [row.rows[0].id],
+    );
+    assert.ok(after.rows[0].updated_at.getTime() > Date.UTC(2020, 0, 1), "updated_at moved");
+    await db.query("delete from companies where id = $1", [row.rows[0].id]);
+  });
+
   await t.step("the five roles and the pipeline stages are seeded", async () => {
     const roles = await db.query<{ name: string }>("select name::text from roles order by 1");
     assert.deepEqual(roles.rows.map((r) => r.name), [
