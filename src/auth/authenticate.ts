@@ -7,27 +7,6 @@ import { loadGrants, type Principal } from "./principal.ts";
 
 export const revokedKey = (jti: string) => `blacklist:jwt:${jti}`;
 
-/**
- * True when the access token id was revoked (logout, password change). The cache answers fast;
- * a miss is confirmed against the relational table because the cache may have lost the entry,
- * and a cache outage falls back to the table alone.
- */
-export async function isAccessRevoked(deps: Deps, jti: string): Promise<boolean> {
-  try {
-    if (await deps.stores.cache.get(revokedKey(jti)) !== null) return true;
-  } catch (err) {
-    deps.log.warn("cache read failed; checking revocations in the database", {
-      error: String(err),
-    });
-  }
-  const r = await deps.stores.relational.query(
-    "select 1 from revoked_access_tokens where jti = $1",
-    [jti],
-    { name: "revoked_access_token" },
-  );
-  return r.rowCount > 0;
-}
-
 interface CallerRow extends Record<string, unknown> {
   tokens_valid_after: Date | null;
   revoked: boolean;
