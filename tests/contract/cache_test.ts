@@ -126,7 +126,11 @@ serverTest("cache: redis comes back by itself after a server restart", ["REDIS_U
     await cache.set("k", "before");
     assert.equal((await cache.health()).status, "ok");
     const heard: string[] = [];
-    await cache.subscribe("news", (m) => heard.push(m));
+    const events: string[] = [];
+    await cache.subscribe("news", (m) => heard.push(m), {
+      onInterrupted: () => events.push("interrupted"),
+      onResumed: () => events.push("resumed"),
+    });
 
     server.kill("SIGTERM");
     await server.status;
@@ -149,14 +153,21 @@ serverTest("cache: redis comes back by itself after a server restart", ["REDIS_U
     assert.equal(await cache.get("k"), null);
     await cache.set("k", "after");
     assert.equal(await cache.get("k"), "after");
-    // The subscriber connection reconnects and resubscribes on its own too.
+    // The subscriber connection reconnects and resubscribes on its own too, and says so once the
+    // server has confirmed the subscription: a message published after "resumed" arrives.
     const resumed = performance.now();
-    while (heard.length === 0) {
+    while (!events.includes("resumed")) {
       assert.ok(performance.now() - resumed < 5000, "subscription not restored within 5 s");
-      await cache.publish("news", "again").catch(() => {});
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 20));
     }
-    assert.equal(heard[0], "again");
+    assert.deepEqual(events, ["interrupted", "resumed"]);
+    await cache.publish("news", "again");
+    const sent = performance.now();
+    while (heard.length === 0) {
+      assert.ok(performance.now() - sent < 2000, "a message after resumed was lost");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.deepEqual(heard, ["again"]);
   } finally {
     await cache.close();
     server.kill("SIGTERM");

@@ -14,7 +14,7 @@ import {
 } from "./args.ts";
 import { gcra } from "./gcra.ts";
 import { globToRegExp } from "./glob.ts";
-import type { CacheInfo, CacheStore, ThrottleResult } from "./port.ts";
+import type { CacheInfo, CacheStore, SubscriptionEvents, ThrottleResult } from "./port.ts";
 
 /** Bounds of the in-process cache; the least recently used keys go first when either is hit. */
 export interface MemoryCacheOptions {
@@ -217,9 +217,11 @@ class MemoryCache implements CacheStore {
     });
   }
 
+  // In-process delivery is never cut, so the subscription events never fire.
   subscribe(
     channel: string,
     handler: (message: string) => void,
+    _events?: SubscriptionEvents,
   ): Promise<() => Promise<void>> {
     return this.#run(() => {
       let handlers = this.#channels.get(channel);

@@ -13,6 +13,13 @@ export interface ThrottleResult {
   retryAfterMs: number;
 }
 
+export interface SubscriptionEvents {
+  /** The subscription is cut: messages published from now on may never arrive. */
+  onInterrupted?: () => void;
+  /** The subscription is whole again; what was published while cut is lost. */
+  onResumed?: () => void;
+}
+
 export interface CacheInfo {
   keys: number;
   memory_bytes: number;
@@ -46,8 +53,16 @@ export interface CacheStore {
   /** Frees the lock only when `token` still holds it; true when freed. */
   releaseLock(key: string, token: string): Promise<boolean>;
   publish(channel: string, message: string): Promise<void>;
-  /** Delivers messages published on `channel` by any instance; returns an unsubscribe function. */
-  subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Delivers messages published on `channel` by any instance; returns an unsubscribe function.
+   * Delivery is at most once: `events` hears when the subscription is cut (messages published
+   * from then on are lost) and when it is whole again, so a subscriber can resynchronise.
+   */
+  subscribe(
+    channel: string,
+    handler: (message: string) => void,
+    events?: SubscriptionEvents,
+  ): Promise<() => Promise<void>>;
   info(): Promise<CacheInfo>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;

@@ -14,7 +14,7 @@ import {
   throttleArgs,
 } from "./args.ts";
 import { escapeRedisGlob, toRedisGlob } from "./glob.ts";
-import type { CacheInfo, CacheStore, ThrottleResult } from "./port.ts";
+import type { CacheInfo, CacheStore, SubscriptionEvents, ThrottleResult } from "./port.ts";
 import { toStoreError } from "./redis_errors.ts";
 import { INCR, INCR_FLOAT, type LuaScript, RELEASE_LOCK, THROTTLE } from "./redis_scripts.ts";
 import { parseRedisUrl, type RedisTarget } from "./redis_url.ts";
@@ -123,6 +123,14 @@ function waitReady(client: Client, ms: number): Promise<void> {
   return withTimeout("cache", ms, ready, "connect").finally(() => client.off("ready", onReady));
 }
 
+function notify(callback: (() => void) | undefined): void {
+  try {
+    callback?.();
+  } catch (err) {
+    console.error("cache subscription listener failed", err);
+  }
+}
+
 function unavailable(message: string): StoreError {
   return new StoreError("unavailable", "cache", `cache unavailable: ${message}`);
 }
@@ -135,6 +143,9 @@ class RedisCache implements CacheStore {
   #subscriber: Client | undefined;
   #subscriberReady: Promise<Client> | undefined;
   readonly #channels = new Map<string, Set<(message: string) => void>>();
+  readonly #listeners = new Set<SubscriptionEvents>();
+  /** The subscriber connection dropped and has not yet resubscribed. */
+  #cut = false;
   #lastError: Error | undefined;
   #closed = false;
 
@@ -239,6 +250,7 @@ class RedisCache implements CacheStore {
   async subscribe(
     channel: string,
     handler: (message: string) => void,
+    events?: SubscriptionEvents,
   ): Promise<() => Promise<void>> {
     const full = this.#prefix + channel;
     // Without the main connection a subscription could not be published to; fail as fast.
@@ -256,7 +268,10 @@ class RedisCache implements CacheStore {
       this.#forget(full, own);
       throw err;
     }
+    const listener = { ...events };
+    this.#listeners.add(listener);
     return async () => {
+      this.#listeners.delete(listener);
       if (this.#forget(full, own) && sub.status === "ready") {
         await this.#guard("unsubscribe", () => sub.unsubscribe(full));
       }
@@ -375,6 +390,8 @@ class RedisCache implements CacheStore {
       this.#subscriber = sub;
       this.#watch(sub);
       sub.on("message", (channel: string, message: string) => this.#deliver(channel, message));
+      sub.on("close", () => this.#interrupted());
+      sub.on("ready", () => void this.#resubscribed(sub));
       this.#subscriberReady = waitReady(sub, this.#timeoutMs).then(() => sub);
       // A failed first connect is retried on the next subscribe; ioredis keeps reconnecting.
       this.#subscriberReady.catch(() => {
@@ -386,6 +403,30 @@ class RedisCache implements CacheStore {
     return this.#subscriberReady.catch((err) => {
       throw toStoreError(err);
     });
+  }
+
+  #interrupted(): void {
+    if (this.#cut || this.#closed) return;
+    this.#cut = true;
+    for (const l of [...this.#listeners]) notify(l.onInterrupted);
+  }
+
+  /**
+   * ioredis resubscribes on its own once the connection is ready again, but emits "ready"
+   * before the server has confirmed it; subscribing again (idempotent) and waiting for that reply
+   * is what makes it safe to say the subscription is whole.
+   */
+  async #resubscribed(sub: Client): Promise<void> {
+    if (!this.#cut || this.#closed) return;
+    const channels = [...this.#channels.keys()];
+    try {
+      if (channels.length > 0) await this.#guard("subscribe", () => sub.subscribe(...channels));
+    } catch {
+      return; // cut again; the next "ready" tries once more
+    }
+    if (!this.#cut) return;
+    this.#cut = false;
+    for (const l of [...this.#listeners]) notify(l.onResumed);
   }
 
   #deliver(channel: string, message: string): void {
