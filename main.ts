@@ -11,6 +11,7 @@ import { serve } from "./src/http/serve.ts";
 import { openStores } from "./src/stores/mod.ts";
 import { STORE_ROLES } from "./src/stores/types.ts";
 import { startBackgroundJobs } from "./src/system/background.ts";
+import { startGrantsSync } from "./src/auth/grants_sync.ts";
 
 async function start(config: Config): Promise<void> {
   const started = performance.now();
@@ -29,6 +30,7 @@ async function start(config: Config): Promise<void> {
 
   const stopJobs = await startBackgroundJobs(stores, log);
   const app = createApp(stores, cfg, { logger: log });
+  const stopGrantsSync = await startGrantsSync(app.deps);
   const served = serve((req, info) => app.fetch(req, { info }), {
     port: cfg.port,
     hostname: cfg.host,
@@ -48,6 +50,7 @@ async function start(config: Config): Promise<void> {
 
   await served.finished;
   stopJobs();
+  await stopGrantsSync();
   await stores.close();
   log.info("stopped");
   await sink.flush();

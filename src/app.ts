@@ -29,6 +29,8 @@ import { reportsRoutes } from "./reports/routes.ts";
 import { REPORTS_PERMISSIONS } from "./reports/route_permissions.ts";
 import type { Stores } from "./stores/types.ts";
 import { ReadThroughCache } from "./caching/read_through.ts";
+import { drainOutbox } from "./caching/invalidation_outbox.ts";
+import { GrantsMemo } from "./auth/grants_memo.ts";
 
 export interface AppOptions {
   logger?: Logger;
@@ -43,12 +45,18 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
   const secret = config.auth.jwtSecret;
   if (!secret) throw new Error("createApp needs config.auth.jwtSecret");
   const log = options.logger ?? createLogger(config.logLevel);
+  const cached = new ReadThroughCache(stores.cache, log);
+  // After a cache failure, what other instances may owe is applied before entries are trusted.
+  cached.setSettle(async () => {
+    await drainOutbox({ db: stores.relational, cache: stores.cache, cached, log });
+  });
   const deps: Deps = {
     stores,
     config,
     log,
     tokens: options.tokens ?? createTokenService(secret),
-    cached: new ReadThroughCache(stores.cache, log),
+    cached,
+    grants: new GrantsMemo(),
     now: options.now ?? Date.now,
   };
   const metrics = createHttpMetrics();

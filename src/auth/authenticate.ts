@@ -50,7 +50,10 @@ export function createAuthenticator(deps: Deps): Authenticator {
     const [cachedRevoked, state, grants] = await Promise.all([
       cachedRevocation(deps, claims.jti),
       callerState(deps, claims.sub, claims.jti),
-      loadGrants({ db: deps.stores.relational, cached: deps.cached }, claims.sub),
+      loadGrants(
+        { db: deps.stores.relational, cached: deps.cached, memo: deps.grants },
+        claims.sub,
+      ),
     ]);
     if (cachedRevoked || state === null || state.revoked) return null;
     // A password change refuses every access token issued before it (iat is in seconds).

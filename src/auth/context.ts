@@ -6,11 +6,14 @@ import type { RelationalStore } from "../stores/relational/port.ts";
 import { type ActivityLog, createActivityLog } from "./activity.ts";
 import type { TokenService } from "./tokens.ts";
 import type { ReadThroughCache } from "../caching/read_through.ts";
+import type { GrantsMemo } from "./grants_memo.ts";
 
 export interface AuthContext {
   db: RelationalStore;
   cache: CacheStore;
   cached: ReadThroughCache;
+  /** This instance's in-process copy of grants (dropped on a grant change). */
+  grants: GrantsMemo;
   log: Logger;
   tokens: TokenService;
   activity: ActivityLog;
@@ -24,6 +27,7 @@ export function authContext(deps: Deps): AuthContext {
     db: deps.stores.relational,
     cache: deps.stores.cache,
     cached: deps.cached,
+    grants: deps.grants,
     log: deps.log,
     tokens: deps.tokens,
     now: deps.now,

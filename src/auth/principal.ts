@@ -2,9 +2,10 @@
 // the companies whose rows they may see. Loaded from the relational store, cached 15 minutes
 // under user:{id}:permissions, and dropped on every instance when roles change.
 import { z } from "zod";
-import type { CacheStore } from "../stores/cache/port.ts";
 import type { Queryable } from "../stores/relational/port.ts";
 import type { ReadThroughCache } from "../caching/read_through.ts";
+import type { Invalidation } from "../caching/invalidation_outbox.ts";
+import type { GrantsMemo } from "./grants_memo.ts";
 import { mergePermissions, type PermissionSet, PermissionSetSchema } from "./permissions.ts";
 
 export interface Principal {
@@ -59,13 +60,17 @@ export async function loadGrantsFromDb(db: Queryable, userId: string): Promise<G
 }
 
 /**
- * Grants through the read-through cache: a hit costs two cache GETs (entry and generation); a
- * miss, a stale generation or a cache outage reads the database.
+ * Grants from the in-process memo when this instance is subscribed to grant changes, else
+ * through the read-through cache: a hit costs two cache GETs (entry and generation); a miss, a
+ * stale generation or a cache outage reads the database.
  */
 export async function loadGrants(
-  deps: { db: Queryable; cached: ReadThroughCache },
+  deps: { db: Queryable; cached: ReadThroughCache; memo?: GrantsMemo },
   userId: string,
 ): Promise<Grants> {
+  const epoch = deps.memo?.epoch ?? 0;
+  const memoised = deps.memo?.get(userId);
+  if (memoised) return memoised;
   const key = permissionsKey(userId);
   const { value } = await deps.cached.get(
     key,
@@ -74,19 +79,15 @@ export async function loadGrants(
     GrantsSchema,
     () => loadGrantsFromDb(deps.db, userId),
   );
+  deps.memo?.set(userId, value, epoch);
   return value;
 }
 
 /**
- * Makes a user's cached grants stale on every instance (generation bump; owed and retried when
- * the cache is down) and announces the change on GRANTS_CHANNEL.
+ * What a change of `userId`'s grants owes the caches: a new generation for the cached entry,
+ * and a message on GRANTS_CHANNEL so every instance drops its in-process copy.
  */
-export async function invalidateGrants(
-  cached: ReadThroughCache,
-  cache: CacheStore,
-  userId: string,
-): Promise<void> {
+export function grantsInvalidation(userId: string): Invalidation {
   const key = permissionsKey(userId);
-  await cached.invalidate(key, { keys: [key] });
-  await cache.publish(GRANTS_CHANNEL, userId);
+  return { namespace: key, dropKeys: [key], channel: GRANTS_CHANNEL, message: userId };
 }

@@ -3,6 +3,9 @@
 // an entry counts only while its generation is current, so a fill that raced an invalidation can
 // never be served. An invalidation that fails (cache down) is kept here and retried, and until
 // it lands this instance bypasses that namespace: an outage makes reads slower, never wrong.
+// Invalidations that must survive the instance too go through the outbox
+// (invalidation_outbox.ts); after any cache failure this instance settles that outbox (the
+// `settle` option) before it trusts a cached entry again.
 import type { z } from "zod";
 import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
@@ -23,9 +26,43 @@ export interface ReadThroughResult<T> {
   hit: boolean;
 }
 
+export interface ReadThroughOptions {
+  /**
+   * Applies invalidations that other instances may owe (the outbox). Called, once at a time,
+   * before the first cached read after a cache failure; while it throws, reads use the database.
+   */
+  settle?: () => Promise<void>;
+}
+
 export class ReadThroughCache {
   readonly #pending = new Set<string>();
-  constructor(private readonly cache: CacheStore, private readonly log: Logger) {}
+  /**
+   * Cache failures seen, and how many of them a settle has covered: while they differ, entries
+   * may be stale until the outbox is applied. Counting (not a flag) keeps a failure that happens
+   * during a settle from being cleared by it.
+   */
+  #failures = 0;
+  #settled = 0;
+  #settling: Promise<boolean> | undefined;
+  #settle: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly cache: CacheStore,
+    private readonly log: Logger,
+    options: ReadThroughOptions = {},
+  ) {
+    this.#settle = options.settle;
+  }
+
+  /** Sets the settle step after construction (it usually needs this cache itself). */
+  setSettle(settle: () => Promise<void>): void {
+    this.#settle = settle;
+  }
+
+  /** Distrust cached entries until the next successful settle (e.g. a subscription was cut). */
+  suspect(): void {
+    this.#failures++;
+  }
 
   /**
    * The value under `key` in `namespace` when cached and current, else `load()`'s, stored for
@@ -40,6 +77,9 @@ export class ReadThroughCache {
   ): Promise<ReadThroughResult<T>> {
     await this.#retryPending();
     if (this.#pending.has(namespace)) return { value: await load(), hit: false };
+    if (this.#failures !== this.#settled && !(await this.#settleOnce())) {
+      return { value: await load(), hit: false };
+    }
     let gen: string;
     try {
       const [g, raw] = await Promise.all([
@@ -53,6 +93,7 @@ export class ReadThroughCache {
         if (parsed?.success) return { value: parsed.data, hit: true };
       }
     } catch (err) {
+      this.#failures++;
       this.log.warn("cache read failed; using the database", { key, error: String(err) });
       return { value: await load(), hit: false };
     }
@@ -74,22 +115,56 @@ export class ReadThroughCache {
     drop: { keys?: readonly string[]; prefix?: string } = {},
   ): Promise<void> {
     try {
-      await this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS);
-      this.#pending.delete(namespace);
+      await this.invalidateNow(namespace, drop);
     } catch (err) {
       this.#pending.add(namespace);
+      this.#failures++;
       this.log.warn("cache invalidation failed; bypassing the cache until it lands", {
         namespace,
         error: String(err),
       });
-      return;
     }
+  }
+
+  /**
+   * Like `invalidate`, but throws when the generation bump fails (the outbox keeps its row and
+   * retries). Dropping the stale entries is best effort: the new generation already hides them.
+   */
+  async invalidateNow(
+    namespace: string,
+    drop: { keys?: readonly string[]; prefix?: string } = {},
+  ): Promise<void> {
+    await this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS);
+    this.#pending.delete(namespace);
     try {
       if (drop.keys?.length) await this.cache.del(...drop.keys);
       if (drop.prefix) await this.cache.delPrefix(drop.prefix);
     } catch (err) {
       this.log.debug("dropping stale cache entries failed", { namespace, error: String(err) });
     }
+  }
+
+  /** True once the outbox is settled (or there is nothing to settle); shared by concurrent reads. */
+  #settleOnce(): Promise<boolean> {
+    const covers = this.#failures;
+    if (!this.#settle) {
+      this.#settled = covers;
+      return Promise.resolve(true);
+    }
+    const settle = this.#settle;
+    this.#settling ??= (async () => {
+      try {
+        await settle();
+        this.#settled = Math.max(this.#settled, covers);
+        return true;
+      } catch (err) {
+        this.log.debug("owed invalidations not applied yet", { error: String(err) });
+        return false;
+      } finally {
+        this.#settling = undefined;
+      }
+    })();
+    return this.#settling;
   }
 
   /** Namespaces whose invalidation is still owed (exposed for tests and the ops screens). */

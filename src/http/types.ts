@@ -6,6 +6,7 @@ import type { Principal } from "../auth/principal.ts";
 import type { AccessClaims, TokenService } from "../auth/tokens.ts";
 import type { Stores } from "../stores/types.ts";
 import type { ReadThroughCache } from "../caching/read_through.ts";
+import type { GrantsMemo } from "../auth/grants_memo.ts";
 
 export type AppEnv = {
   Variables: {
@@ -25,6 +26,8 @@ export interface Deps {
   tokens: TokenService;
   /** Read-through caching with generations; one per app so owed invalidations are tracked. */
   cached: ReadThroughCache;
+  /** Grants kept in process while grant changes are subscribed to (auth/grants_sync.ts). */
+  grants: GrantsMemo;
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now: () => number;
 }

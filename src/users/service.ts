@@ -5,7 +5,8 @@ import { type AuditActor, recordAudit } from "../audit/record.ts";
 import type { AuthContext } from "../auth/context.ts";
 import { PROFILE_COLUMNS, toProfile, type UserProfile } from "../auth/accounts.ts";
 import type { ActivityAction } from "../auth/activity.ts";
-import { invalidateGrants } from "../auth/principal.ts";
+import { grantsInvalidation } from "../auth/principal.ts";
+import { applyAfterCommit, recordInvalidation } from "../caching/invalidation_outbox.ts";
 import type { RoleName } from "../auth/roles.ts";
 import { conflict, notFound, unprocessable } from "../errors.ts";
 import type { Queryable } from "../stores/relational/port.ts";
@@ -123,18 +124,20 @@ interface Change {
   userId: string;
   action: ActivityAction;
   details: Record<string, unknown>;
+  /** The outbox row written with the change (recordGrantChange). */
+  owed: string;
+}
+
+/** Writes, in the change's transaction, the invalidation it owes every instance's caches. */
+function recordGrantChange(tx: Queryable, userId: string): Promise<string> {
+  return recordInvalidation(tx, grantsInvalidation(userId));
 }
 
 async function afterChange(ctx: AuthContext, actor: AuditActor, change: Change): Promise<void> {
-  try {
-    await invalidateGrants(ctx.cached, ctx.cache, change.userId);
-  } catch (err) {
-    // Only the publish can fail here: a failed invalidation is owed and retried by ctx.cached.
-    ctx.log.warn("cache invalidation of grants failed", {
-      user_id: change.userId,
-      error: String(err),
-    });
-  }
+  // Dropped before and after the bump: a load racing the bump could memoise the old grants.
+  ctx.grants.drop(change.userId);
+  await applyAfterCommit(ctx, grantsInvalidation(change.userId), change.owed);
+  ctx.grants.drop(change.userId);
   await ctx.activity.record({
     userId: change.userId,
     action: change.action,
@@ -175,15 +178,20 @@ export async function grantRole(
       [userId, role, actor.userId],
       { name: "admin_role_grant" },
     );
-    if (r.rowCount === 0) return { user: before, created: false };
+    if (r.rowCount === 0) return { user: before, created: false, owed: "" };
     const after = await loadAdminUser(tx, userId);
     await auditGrant(tx, actor, "role_granted", before, after);
-    return { user: after, created: true };
+    return { user: after, created: true, owed: await recordGrantChange(tx, userId) };
   });
   if (out.created) {
-    await afterChange(ctx, actor, { userId, action: "role_granted", details: { role } });
+    await afterChange(ctx, actor, {
+      userId,
+      action: "role_granted",
+      details: { role },
+      owed: out.owed,
+    });
   }
-  return out;
+  return { user: out.user, created: out.created };
 }
 
 /** Revokes `role`; 404 when the user does not hold it; 409 when it would leave no admin. */
@@ -193,7 +201,7 @@ export async function revokeRole(
   userId: string,
   role: RoleName,
 ): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+  const owed = await ctx.db.transaction(async (tx) => {
     const before = await loadAdminUser(tx, userId);
     if (!before.roles.includes(role)) throw notFound(`The user does not hold the role ${role}`);
     if (role === "admin") {
@@ -216,8 +224,9 @@ export async function revokeRole(
       { name: "admin_role_revoke" },
     );
     await auditGrant(tx, actor, "role_revoked", before, await loadAdminUser(tx, userId));
+    return await recordGrantChange(tx, userId);
   });
-  await afterChange(ctx, actor, { userId, action: "role_revoked", details: { role } });
+  await afterChange(ctx, actor, { userId, action: "role_revoked", details: { role }, owed });
 }
 
 /** Links the user to a company; `created` is false when already linked. 422 for no company. */
@@ -243,19 +252,20 @@ export async function linkCompany(
       [userId, companyId],
       { name: "admin_company_link" },
     );
-    if (r.rowCount === 0) return { user: before, created: false };
+    if (r.rowCount === 0) return { user: before, created: false, owed: "" };
     const after = await loadAdminUser(tx, userId);
     await auditGrant(tx, actor, "company_linked", before, after);
-    return { user: after, created: true };
+    return { user: after, created: true, owed: await recordGrantChange(tx, userId) };
   });
   if (out.created) {
     await afterChange(ctx, actor, {
       userId,
       action: "company_linked",
       details: { company_id: companyId },
+      owed: out.owed,
     });
   }
-  return out;
+  return { user: out.user, created: out.created };
 }
 
 /** Removes the link; 404 when the user is not linked to that company. */
@@ -265,7 +275,7 @@ export async function unlinkCompany(
   userId: string,
   companyId: string,
 ): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+  const owed = await ctx.db.transaction(async (tx) => {
     const before = await loadAdminUser(tx, userId);
     const r = await tx.query(
       "delete from company_users where user_id = $1 and company_id = $2",
@@ -274,10 +284,12 @@ export async function unlinkCompany(
     );
     if (r.rowCount === 0) throw notFound("The user is not linked to that company");
     await auditGrant(tx, actor, "company_unlinked", before, await loadAdminUser(tx, userId));
+    return await recordGrantChange(tx, userId);
   });
   await afterChange(ctx, actor, {
     userId,
     action: "company_unlinked",
     details: { company_id: companyId },
+    owed,
   });
 }

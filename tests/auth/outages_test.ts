@@ -111,19 +111,40 @@ apiTest("auth through store outages", async (t, api) => {
   });
 
   await t.step(
-    "cache down: role changes still take effect (grants from the database)",
+    "cache down: role changes still take effect, and the owed invalidation outlives the instance",
     async () => {
-      const { request, warned } = appWith(api, { cache: deadCache(api.stores.cache) });
       const admin = await createUser(api, { roles: ["admin"] });
       const target = await createUser(api);
-      const grant = await request("POST", `/api/v1/users/${target.id}/roles`, {
+      type Send = (m: string, p: string, o: { token: string }) => Response | Promise<Response>;
+      const meOn = async (send: Send) =>
+        (await json(await send("GET", "/api/v1/auth/me", { token: target.token }))).roles;
+      // The healthy instance holds the old grants in the shared cache and in its memo.
+      assert.deepEqual(await meOn(api.request), []);
+      assert.deepEqual(await meOn(api.request), []);
+
+      // Another instance, whose cache calls all fail, makes the change; then it is gone.
+      const dead = appWith(api, { cache: deadCache(api.stores.cache) });
+      const grant = await dead.request("POST", `/api/v1/users/${target.id}/roles`, {
         token: admin.token,
         body: { role: "diretor" },
       });
       assert.equal(grant.status, 201);
-      assert.ok(warned(/invalidation of grants failed/));
-      const me = await json(await request("GET", "/api/v1/auth/me", { token: target.token }));
-      assert.deepEqual(me.roles, ["diretor"]);
+      assert.ok(dead.warned(/cache invalidation owed/));
+      assert.deepEqual(await meOn(dead.request), ["diretor"], "grants from the database");
+      // The healthy instance still holds [] in its memo and the shared cache; only its outbox
+      // drain (what the dead instance owed, kept in the relational store) can move it.
+      const until = Date.now() + 5000;
+      let roles = await meOn(api.request);
+      while (JSON.stringify(roles) !== '["diretor"]' && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 50));
+        roles = await meOn(api.request);
+      }
+      assert.deepEqual(roles, ["diretor"], "the change never reached the healthy instance");
+      const left = await api.stores.relational.query(
+        "select 1 from cache_invalidations where message = $1",
+        [target.id],
+      );
+      assert.equal(left.rowCount, 0, "the outbox row was not deleted");
     },
   );
 

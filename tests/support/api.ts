@@ -2,6 +2,7 @@
 // memory, JSONB documents, Postgres graph, in-process cache, temp folder; server: the servers of
 // .services/env), migrated, and offers request helpers and users with roles.
 import { type App, createApp } from "../../src/app.ts";
+import { startGrantsSync } from "../../src/auth/grants_sync.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { loadMigrations } from "../../src/migrate/files.ts";
@@ -85,6 +86,8 @@ export async function openTestApi(
   });
   await migrateUp(stores.relational, await loadMigrations());
   const app = createApp(stores, config, { logger });
+  // As main.ts does: grant changes are subscribed to and the outbox drained (faster, for tests).
+  const stopGrantsSync = await startGrantsSync(app.deps, { drainEveryMs: 200, retryEveryMs: 200 });
   return {
     profile,
     app,
@@ -103,6 +106,7 @@ export async function openTestApi(
       return Promise.resolve(app.request(path, { method, headers, body }));
     },
     async close() {
+      await stopGrantsSync();
       await stores.close();
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
