@@ -18,6 +18,7 @@ import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissio
 import type { Deps } from "./http/types.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { accessClaims } from "./auth/access_claims.ts";
+import { refreshTokenOwner } from "./auth/refresh_tokens.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
 import { systemRoutes } from "./system/routes.ts";
 import { SIGNED_URL_MOUNT, signedUrlRouter } from "./files/signed_url_routes.ts";
@@ -111,6 +112,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
       trustProxy: config.trustProxy,
       log,
       identify: async (c) => (await accessClaims(c, deps.tokens))?.sub ?? null,
+      refreshOwner: (token) => refreshTokenOwner(stores.relational, token),
     }),
   );
   app.use("*", guard(permissions, options.authenticate ?? createAuthenticator(deps)));

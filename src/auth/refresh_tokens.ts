@@ -25,6 +25,19 @@ export async function hashRefreshToken(token: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * Whose refresh token this is (rotated or revoked ones included: a replay still counts against
+ * the account), for the per-account rate limit. Null for an unknown token.
+ */
+export async function refreshTokenOwner(db: Queryable, token: string): Promise<string | null> {
+  const r = await db.query<{ user_id: string }>(
+    "select user_id from refresh_tokens where token_hash = $1",
+    [await hashRefreshToken(token)],
+    { name: "refresh_token_owner" },
+  );
+  return r.rows[0]?.user_id ?? null;
+}
+
 /** The cache key holding the pair answered for a rotated token during the grace window. */
 export const graceKey = (tokenHash: string) => `refresh_grace:${tokenHash}`;
 

@@ -1,6 +1,7 @@
 // Rate limits on the cache port's atomic GCRA: per IP for anonymous calls, per user when the
-// bearer token's signature checks out, and tighter per IP on the auth routes (plus per e-mail
-// on login). Every limited answer carries RateLimit-* headers; a refusal is 429 with Retry-After.
+// bearer token's signature checks out, and tighter on the auth routes, per IP and per account
+// (the e-mail a register or login names, the owner of a refresh token, the signed-in user of a
+// password change). Every limited answer carries RateLimit-* headers; a refusal is 429.
 // When the cache is down, general traffic passes (logged) and auth routes use an in-process limiter.
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
@@ -15,7 +16,7 @@ import type { AppEnv } from "./types.ts";
 export type LimitGroup =
   /** Probes (/health, /ready): never limited, so orchestrators always see the truth. */
   | { kind: "exempt" }
-  /** Credential-handling routes: RATE_LIMIT_AUTH_PER_MIN per IP (and per e-mail on login). */
+  /** Credential-handling routes: RATE_LIMIT_AUTH_PER_MIN per IP and per account. */
   | { kind: "auth"; endpoint: "register" | "login" | "refresh" | "password" }
   /** Everything else: per user when signed in, per IP otherwise. */
   | { kind: "general" };
@@ -74,6 +75,8 @@ export interface RateLimitOptions {
   /** The user id of the request's bearer token when its signature and claims check out (no
    * database call), else null. */
   identify: (c: Context<AppEnv>) => Promise<string | null>;
+  /** The user id owning a refresh token (one indexed look-up), else null. */
+  refreshOwner?: (refreshToken: string) => Promise<string | null>;
   /** The window every limit counts over (default one minute). */
   windowMs?: number;
   /** The in-process limiter auth routes use while the cache is down (default: a new one). */
@@ -94,23 +97,55 @@ function tightest(results: ThrottleResult[]): ThrottleResult {
   return results.reduce((a, b) => (b.remaining < a.remaining ? b : a));
 }
 
-/** The e-mail a login request names (JSON `email` or form `username`), lower-cased. */
-async function loginEmail(req: {
-  header(name: string): string | undefined;
-  text(): Promise<string>;
-}): Promise<string | null> {
+type BodyReader = { header(name: string): string | undefined; text(): Promise<string> };
+
+/**
+ * A string field of a JSON (`jsonField`) or form (`formField`) body, trimmed, or null. Reading
+ * here leaves the body for the route: Hono caches what was read.
+ */
+async function bodyField(
+  req: BodyReader,
+  jsonField: string,
+  formField: string,
+): Promise<string | null> {
   try {
     const type = req.header("Content-Type")?.split(";")[0].trim().toLowerCase();
     const text = await req.text();
     let value: unknown;
-    if (type === "application/json") value = (JSON.parse(text) as Record<string, unknown>)?.email;
-    else if (type === "application/x-www-form-urlencoded") {
-      value = new URLSearchParams(text).get("username");
+    if (type === "application/json") {
+      value = (JSON.parse(text) as Record<string, unknown>)?.[jsonField];
+    } else if (type === "application/x-www-form-urlencoded") {
+      value = new URLSearchParams(text).get(formField);
     }
-    return typeof value === "string" && value.trim() !== "" ? value.trim().toLowerCase() : null;
+    return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
   } catch {
     // A malformed body is refused by the route's validator; the IP limit still applies.
     return null;
+  }
+}
+
+/** The per-account key of an auth request, when the request names an account. */
+async function accountKey(
+  c: Context<AppEnv>,
+  endpoint: "register" | "login" | "refresh" | "password",
+  opts: RateLimitOptions,
+): Promise<string | null> {
+  switch (endpoint) {
+    case "register":
+    case "login": {
+      const email = await bodyField(c.req, "email", "username");
+      return email ? `rate_limit:email:${await digest(email.toLowerCase())}:${endpoint}` : null;
+    }
+    case "refresh": {
+      const token = await bodyField(c.req, "refresh_token", "refresh_token");
+      if (!token || !opts.refreshOwner) return null;
+      const owner = await opts.refreshOwner(token).catch(() => null);
+      return owner ? `rate_limit:user:${owner}:refresh` : null;
+    }
+    case "password": {
+      const userId = await opts.identify(c).catch(() => null);
+      return userId ? `rate_limit:user:${userId}:password` : null;
+    }
   }
 }
 
@@ -118,8 +153,9 @@ const WARN_EVERY_MS = 10_000;
 
 /**
  * The rate-limit middleware. Keys follow seed 004: `rate_limit:{ip}:{endpoint}` for auth routes,
- * `rate_limit:{ip}:api` for anonymous calls, `rate_limit:user:{id}:api` for signed-in callers
- * and `rate_limit:email:{sha256 prefix}:login` for the e-mail a login names.
+ * `rate_limit:{ip}:api` for anonymous calls, `rate_limit:user:{id}:api` for signed-in callers;
+ * per account, `rate_limit:email:{sha256 prefix}:{register|login}` for the e-mail a body names
+ * and `rate_limit:user:{id}:{refresh|password}`.
  */
 export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const windowMs = opts.windowMs ?? 60_000;
@@ -140,10 +176,8 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
     if (group.kind === "auth") {
       const limit = opts.limits.authPerMin;
       checks.push({ key: `rate_limit:${ip}:${group.endpoint}`, limit });
-      if (group.endpoint === "login") {
-        const email = await loginEmail(c.req);
-        if (email) checks.push({ key: `rate_limit:email:${await digest(email)}:login`, limit });
-      }
+      const account = await accountKey(c, group.endpoint, opts);
+      if (account) checks.push({ key: account, limit });
     } else {
       const userId = await opts.identify(c).catch(() => null);
       checks.push(

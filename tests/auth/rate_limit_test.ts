@@ -1,8 +1,8 @@
-// The login limiter of the real app on both profiles (RATE_LIMIT_AUTH_PER_MIN=3): per IP and per
-// e-mail, RateLimit-* headers on every answer, 429 problem+json with Retry-After once spent.
+// The auth limiters of the real app on both profiles (RATE_LIMIT_AUTH_PER_MIN=3): per IP and per
+// account, RateLimit-* headers on every answer, 429 problem+json with Retry-After once spent.
 import assert from "node:assert/strict";
-import { apiTest } from "../support/api.ts";
-import { assertProblem, PASSWORD, register, uniqueEmail } from "./helpers.ts";
+import { apiTest, json } from "../support/api.ts";
+import { assertProblem, type Pair, PASSWORD, register, uniqueEmail } from "./helpers.ts";
 
 /** A random private address, so runs sharing one Redis never share a key. */
 const randomIp = () => `10.${Array.from(crypto.getRandomValues(new Uint8Array(3))).join(".")}`;
@@ -60,6 +60,56 @@ apiTest("rate limits: the login limiter trips with its headers", async (t, api) 
       headers: { "X-Forwarded-For": ip },
     });
     assert.equal(reg.status, 201, "register counts apart from refresh");
+  });
+
+  await t.step("register, refresh and password change are limited per account too", async () => {
+    const email = uniqueEmail("reg");
+    const registerFrom = (ip: string, address: string) =>
+      api.request("POST", "/api/v1/auth/register", {
+        body: { email: address, password: PASSWORD, full_name: "R" },
+        headers: { "X-Forwarded-For": ip },
+      });
+    assert.equal((await registerFrom(randomIp(), email)).status, 201);
+    for (let i = 0; i < 2; i++) await assertProblem(await registerFrom(randomIp(), email), 409);
+    await assertProblem(await registerFrom(randomIp(), email.toUpperCase()), 429, "rate_limited");
+
+    // A real refresh token, replayed from many addresses: the owner's quota is what runs out.
+    const signIn = await api.request("POST", "/api/v1/auth/login", {
+      body: { email, password: PASSWORD },
+      headers: { "X-Forwarded-For": randomIp() },
+    });
+    assert.equal(signIn.status, 200);
+    const pair = await signIn.json() as Pair;
+    const refreshFrom = (ip: string) =>
+      api.request("POST", "/api/v1/auth/refresh", {
+        body: { refresh_token: pair.refresh_token },
+        headers: { "X-Forwarded-For": ip },
+      });
+    for (let i = 0; i < 3; i++) {
+      const res = await refreshFrom(randomIp());
+      assert.notEqual(res.status, 429, `refresh ${i + 1} refused early`);
+      await res.body?.cancel();
+    }
+    const spent = await refreshFrom(randomIp());
+    await assertProblem(spent, 429, "rate_limited");
+    assert.ok(Number(spent.headers.get("Retry-After")) >= 1);
+
+    // Wrong current passwords for one signed-in account, each from a new address.
+    const other = await register(api, uniqueEmail("pw"));
+    const token = (await json(
+      await api.request("POST", "/api/v1/auth/login", {
+        body: { email: other.email, password: PASSWORD },
+        headers: { "X-Forwarded-For": randomIp() },
+      }),
+    )).access_token as string;
+    const changeFrom = (ip: string) =>
+      api.request("POST", "/api/v1/auth/password", {
+        token,
+        body: { current_password: "not the password!", new_password: "a brand new passphrase" },
+        headers: { "X-Forwarded-For": ip },
+      });
+    for (let i = 0; i < 3; i++) await assertProblem(await changeFrom(randomIp()), 422);
+    await assertProblem(await changeFrom(randomIp()), 429, "rate_limited");
   });
 
   await t.step("the spent IP still reaches general routes and /health", async () => {
