@@ -4,6 +4,7 @@
 import { type AuditActor, recordAudit } from "../audit/record.ts";
 import type { AuthContext } from "./context.ts";
 import { invalidRefreshToken } from "./errors.ts";
+import { open, seal } from "./grace_seal.ts";
 import {
   findForUpdate,
   graceKey,
@@ -27,20 +28,34 @@ interface OwnerRow extends Record<string, unknown> {
   tokens_valid_after: Date | null;
 }
 
-/** Reads the grace answer; a cache outage means no grace (the retry counts as reuse). */
-async function graceAnswer(ctx: AuthContext, tokenHash: string): Promise<TokenPair | null> {
+/**
+ * Reads the grace answer, sealed for the presented token; a cache outage means no grace (the
+ * retry counts as reuse).
+ */
+async function graceAnswer(
+  ctx: AuthContext,
+  refreshToken: string,
+  tokenHash: string,
+): Promise<TokenPair | null> {
   try {
     const hit = await ctx.cache.get(graceKey(tokenHash));
-    return hit === null ? null : JSON.parse(hit) as TokenPair;
+    const text = hit === null ? null : await open(refreshToken, hit);
+    return text === null ? null : JSON.parse(text) as TokenPair;
   } catch (err) {
     ctx.log.warn("cache read failed; refresh retry treated as reuse", { error: String(err) });
     return null;
   }
 }
 
-async function keepGraceAnswer(ctx: AuthContext, tokenHash: string, pair: TokenPair) {
+async function keepGraceAnswer(
+  ctx: AuthContext,
+  refreshToken: string,
+  tokenHash: string,
+  pair: TokenPair,
+) {
   try {
-    await ctx.cache.set(graceKey(tokenHash), JSON.stringify(pair), REFRESH_GRACE_MS);
+    const sealed = await seal(refreshToken, JSON.stringify(pair));
+    await ctx.cache.set(graceKey(tokenHash), sealed, REFRESH_GRACE_MS);
   } catch (err) {
     ctx.log.warn("cache write failed; no grace window for this refresh", { error: String(err) });
   }
@@ -64,7 +79,7 @@ export async function refresh(
     }
     if (row.rotated_at !== null) {
       if (now.getTime() - row.rotated_at.getTime() <= REFRESH_GRACE_MS && row.replaced_by) {
-        const again = await graceAnswer(ctx, tokenHash);
+        const again = await graceAnswer(ctx, refreshToken, tokenHash);
         if (again !== null && await isLive(tx, row.replaced_by, now)) {
           return { kind: "pair", pair: again };
         }
@@ -104,7 +119,7 @@ export async function refresh(
     });
     await markRotated(tx, row.id, issued.refreshId, now);
     // Written before commit so a concurrent retry, released by the commit, finds it.
-    await keepGraceAnswer(ctx, tokenHash, issued.pair);
+    await keepGraceAnswer(ctx, refreshToken, tokenHash, issued.pair);
     return { kind: "pair", pair: issued.pair };
   });
 

@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { open, seal } from "./grace_seal.ts";
+
+Deno.test("grace seal: only the token it was sealed for opens it", async (t) => {
+  const token = "A".repeat(43);
+  const pair = JSON.stringify({ access_token: "a.b.c", refresh_token: "r" });
+  const sealed = await seal(token, pair);
+
+  await t.step("the stored text holds nothing of the pair", () => {
+    assert.equal(sealed.includes("a.b.c"), false);
+    assert.equal(atob(sealed).includes("a.b.c"), false);
+  });
+  await t.step("the same token opens it", async () => {
+    assert.equal(await open(token, sealed), pair);
+  });
+  await t.step("another token, an altered byte or garbage open nothing", async () => {
+    assert.equal(await open("B".repeat(43), sealed), null);
+    const bytes = Uint8Array.from(atob(sealed), (c) => c.charCodeAt(0));
+    bytes[bytes.length - 1] ^= 1;
+    assert.equal(await open(token, btoa(String.fromCharCode(...bytes))), null);
+    assert.equal(await open(token, "not base64!"), null);
+  });
+  await t.step("each seal uses a fresh IV", async () => {
+    assert.notEqual(await seal(token, pair), sealed);
+  });
+});
