@@ -113,7 +113,11 @@ const password = createRoute({
   request: {
     body: { required: true, content: { "application/json": { schema: PasswordChangeBody } } },
   },
-  responses: { 200: tokenAnswer, 422: problem("Wrong current password or weak new one") },
+  responses: {
+    200: tokenAnswer,
+    401: problem("No valid access token"),
+    422: problem("Wrong current password or weak new one"),
+  },
 });
 
 const sessions = createRoute({
@@ -127,6 +131,7 @@ const sessions = createRoute({
       description: "Sessions",
       content: { "application/json": { schema: SessionListSchema } },
     },
+    401: problem("No valid access token"),
   },
 });
 
@@ -137,7 +142,11 @@ const deleteSession = createRoute({
   security: bearer,
   summary: "End one of the caller's sessions",
   request: { params: SessionParams },
-  responses: { 204: { description: "Ended" }, 404: problem("No such session of yours") },
+  responses: {
+    204: { description: "Ended" },
+    401: problem("No valid access token"),
+    404: problem("No such session of yours"),
+  },
 });
 
 type MediaKind = "json" | "form";

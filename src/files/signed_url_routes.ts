@@ -1,13 +1,15 @@
 // Serves the folder adapter's signed URLs (MinIO serves its own): GET streams an object, PUT
 // stores one, each only with a genuine, unexpired signature for that method, object, type and size.
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { BlankEnv } from "hono/types";
 import { AppError, notFound } from "../errors.ts";
 import { isStoreError } from "../stores/errors.ts";
 import { SIGNED_URL_BASE_PATH } from "../stores/objects/folder.ts";
 import type { FolderObjectStore } from "../stores/objects/folder.ts";
 import type { ObjectStore } from "../stores/objects/port.ts";
 import type { GrantRefusal } from "../stores/objects/signing.ts";
+import { registerSignedUrlDocs, ROUTE_PATH } from "./signed_url_openapi.ts";
 
 /** What the routes need from the store: the folder adapter provides it. */
 export type SignedUrlStore = Pick<FolderObjectStore, "get" | "put" | "verifySignedRequest">;
@@ -27,11 +29,14 @@ export const SIGNED_URL_MOUNT = SIGNED_URL_BASE_PATH;
  * app.route(SIGNED_URL_MOUNT, signedUrlRoutes(folderObjects));
  * ```
  */
-export function signedUrlRoutes(store: SignedUrlStore): Hono {
-  const app = new Hono();
+export function signedUrlRoutes(store: SignedUrlStore): OpenAPIHono<BlankEnv> {
+  // An OpenAPIHono only to carry the docs into the app's registry: there are no validators, so
+  // createRouter's hook has nothing to do, and the plain env keeps it mountable on any Hono.
+  const app = new OpenAPIHono<BlankEnv>();
+  registerSignedUrlDocs(app);
 
   // Hono answers HEAD with this handler too, without the body.
-  app.get("/:bucket/:key{.+}", async (c) => {
+  app.get(ROUTE_PATH, async (c) => {
     const { bucket, key } = await authorise(store, c);
     let object;
     try {
@@ -55,7 +60,7 @@ export function signedUrlRoutes(store: SignedUrlStore): Hono {
     });
   });
 
-  app.put("/:bucket/:key{.+}", async (c) => {
+  app.put(ROUTE_PATH, async (c) => {
     const { bucket, key, grant } = await authorise(store, c);
     const sent = c.req.header("Content-Type");
     if (grant.contentType !== undefined && !sameMediaType(sent, grant.contentType)) {
@@ -148,22 +153,19 @@ function sameMediaType(sent: string | undefined, signed: string): boolean {
 }
 
 /**
- * The local error mapping, so the sub-app answers problem+json on its own. The app's error
- * middleware supersedes it when mounted; keep it this small.
- */
-
-/**
  * The router for {@link SIGNED_URL_MOUNT} whatever the objects adapter: the folder adapter's URLs
  * are served here; with a server adapter (MinIO, S3) the store serves its own URLs and these
  * paths answer 404.
  */
-export function signedUrlRouter(objects: ObjectStore): Hono {
+export function signedUrlRouter(objects: ObjectStore): OpenAPIHono<BlankEnv> {
   if ("verifySignedRequest" in objects) return signedUrlRoutes(objects as FolderObjectStore);
-  const app = new Hono();
+  const app = new OpenAPIHono<BlankEnv>();
+  // Documented all the same: the document describes the API whichever adapter is configured.
+  registerSignedUrlDocs(app);
   const refuse = () => {
     throw notFound("Signed URLs are served by the object store itself, not by this API");
   };
-  app.get("/:bucket/:key{.+}", refuse);
-  app.put("/:bucket/:key{.+}", refuse);
+  app.get(ROUTE_PATH, refuse);
+  app.put(ROUTE_PATH, refuse);
   return app;
 }

@@ -21,6 +21,11 @@ import { grantRole, linkCompany, listUsers, revokeRole, unlinkCompany } from "./
 
 const tags = ["users"];
 const security = [{ bearer: [] }];
+// Every users route needs an access token whose roles grant users:read or users:update.
+const refusals = {
+  401: { description: "No valid access token" },
+  403: { description: "The caller's roles do not grant this" },
+};
 const userAnswer = (description: string) => ({
   description,
   content: { "application/json": { schema: AdminUserSchema } },
@@ -38,6 +43,7 @@ const list = createRoute({
       description: "A page of users",
       content: { "application/json": { schema: AdminUserListSchema } },
     },
+    ...refusals,
   },
 });
 
@@ -54,6 +60,7 @@ const grant = createRoute({
   responses: {
     201: userAnswer("Granted"),
     200: userAnswer("Already held; nothing changed"),
+    ...refusals,
     404: { description: "No such user" },
   },
 });
@@ -67,6 +74,7 @@ const revoke = createRoute({
   request: { params: UserRoleParams },
   responses: {
     204: { description: "Revoked" },
+    ...refusals,
     404: { description: "No such user, or the role is not held" },
     409: { description: "It would leave no active admin" },
   },
@@ -85,6 +93,7 @@ const link = createRoute({
   responses: {
     201: userAnswer("Linked"),
     200: userAnswer("Already linked; nothing changed"),
+    ...refusals,
     404: { description: "No such user" },
     422: { description: "No such company" },
   },
@@ -97,7 +106,7 @@ const unlink = createRoute({
   security,
   summary: "Remove the user's link to a company",
   request: { params: UserCompanyParams },
-  responses: { 204: { description: "Unlinked" }, 404: { description: "Not linked" } },
+  responses: { 204: { description: "Unlinked" }, ...refusals, 404: { description: "Not linked" } },
 });
 
 export function usersRoutes(deps: Deps, ctx: AuthContext) {
