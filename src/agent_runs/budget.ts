@@ -1,9 +1,13 @@
 // An agent's daily token and cost counters in the cache (seed 004 section 6:
 // agent:{id}:tokens_daily and agent:{id}:spending_daily, reset at midnight UTC). The key carries
 // the UTC date (agent:{id}:tokens_daily:2026-11-22), so a new day starts from zero whatever the
-// clock skew between instances, and the TTL (to the next midnight) only cleans up. When the cache
-// lost a counter, it is rebuilt from agent_logs under a lock so that a burst of requests runs one
-// rebuild, not one each. agent_logs stays the source of truth: with no cache, the database answers.
+// clock skew between instances, and the TTL (to the next midnight) only cleans up.
+//
+// agent_logs is the source of truth and the only thing a run's admission is decided on: the run
+// counts the day from agent_logs while it holds the agent's row lock (routes.ts), and writes the
+// exact new totals into the counters before that lock is released, so the counters never drift
+// for long. The counters serve reads of the budget; when the cache lost them they are rebuilt from
+// agent_logs under a cache lock, so a burst of reads runs one rebuild, not one each.
 import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
 import type { Queryable } from "../stores/relational/port.ts";
@@ -67,8 +71,10 @@ export async function readUsage(deps: BudgetDeps, agentId: string, nowMs: number
         if (again) return { ...again, source: "cache" };
         const sums = await sumUsage(deps.db, agentId, start, end);
         const ttl = msToNextUtcMidnight(nowMs);
-        await deps.cache.set(tokensKey(agentId, date), String(sums.tokens), ttl);
-        await deps.cache.set(spendingKey(agentId, date), String(sums.cost), ttl);
+        // Only where still absent: a run recorded since our sum has written its exact totals,
+        // which this older count must not replace.
+        await deps.cache.setIfAbsent(tokensKey(agentId, date), String(sums.tokens), ttl);
+        await deps.cache.setIfAbsent(spendingKey(agentId, date), String(sums.cost), ttl);
         return { ...sums, source: "rebuilt" };
       } finally {
         await deps.cache.releaseLock(lock, token).catch(() => false);
@@ -89,36 +95,49 @@ export async function readUsage(deps: BudgetDeps, agentId: string, nowMs: number
   }
 }
 
+/** Tokens and cost the agent used in the UTC day of `nowMs`, from agent_logs (read with `db`). */
+export async function dayUsage(db: Queryable, agentId: string, nowMs: number) {
+  const { start, end } = utcDayBounds(nowMs);
+  return await sumUsage(db, agentId, start, end);
+}
+
+/** `a + b` for decimal(…, 4) amounts, without binary-fraction noise (0.1 + 0.2). */
+export const addCost = (a: number, b: number) => Math.round((a + b) * 10_000) / 10_000;
+
 /**
- * Adds a recorded run to today's counters. If an increment finds its key gone although the
- * usage read before recording was not zero, the counter was lost in between: both keys are
- * dropped so the next request rebuilds them from agent_logs rather than counting from zero.
+ * Writes the day's exact totals into the counters. Called while the run's transaction still holds
+ * the agent's row lock, so writes for one agent are ordered and the last one is the newest count.
+ * Returns false when the cache refused; then the counters are dropped so that the next read
+ * rebuilds them rather than trusting a copy that misses this run.
  */
-export async function addUsage(
+export async function storeUsage(
   deps: BudgetDeps,
   agentId: string,
   nowMs: number,
-  before: Usage,
-  tokens: number,
-  cost: number,
-): Promise<void> {
+  usage: { tokens: number; cost: number },
+): Promise<boolean> {
   const date = utcDate(nowMs);
   const ttl = msToNextUtcMidnight(nowMs);
-  const keys = [tokensKey(agentId, date), spendingKey(agentId, date)];
   try {
-    const [t, s] = await Promise.all([
-      deps.cache.incr(keys[0], tokens, ttl),
-      deps.cache.incrFloat(keys[1], cost, ttl),
+    await Promise.all([
+      deps.cache.set(tokensKey(agentId, date), String(usage.tokens), ttl),
+      deps.cache.set(spendingKey(agentId, date), String(usage.cost), ttl),
     ]);
-    const lost = (before.tokens > 0 && t === tokens) || (before.cost > 0 && s === cost);
-    if (lost) await deps.cache.del(...keys);
+    return true;
   } catch (err) {
     deps.log.warn("agent budget counters not updated; dropping them for a rebuild", {
       agent_id: agentId,
       error: String(err),
     });
-    await deps.cache.del(...keys).catch(() => 0);
+    await dropUsage(deps, agentId, nowMs);
+    return false;
   }
+}
+
+/** Drops the day's counters (best effort): the next read rebuilds them from agent_logs. */
+export async function dropUsage(deps: BudgetDeps, agentId: string, nowMs: number): Promise<void> {
+  const date = utcDate(nowMs);
+  await deps.cache.del(tokensKey(agentId, date), spendingKey(agentId, date)).catch(() => 0);
 }
 
 /** Which daily limit `usage` has reached, or null when the agent may still run today. */

@@ -1,5 +1,6 @@
-// SQL for agent runs: the agent's limits, one agent_logs insert, pages of runs bounded to a
-// created_at range (the partition key, so only the partitions in range are read), day sums.
+// SQL for agent runs: the agent's limits (optionally locking its row), one agent_logs insert, pages
+// of runs bounded to a created_at range (the partition key, so only those partitions are read),
+// day sums.
 import type { Queryable } from "../stores/relational/port.ts";
 import { cursorTs, type KeysetPosition } from "../reports/keyset_cursor.ts";
 import type { AgentLog, AgentRun } from "./schemas.ts";
@@ -10,19 +11,41 @@ export type AgentLimits = {
   daily_cost_limit: number | null;
 };
 
+type LimitsRow = {
+  id: string;
+  daily_token_limit: number | string | null;
+  daily_cost_limit: number | string | null;
+};
+
+const toLimits = (row: LimitsRow): AgentLimits => ({
+  id: row.id,
+  daily_token_limit: row.daily_token_limit === null ? null : Number(row.daily_token_limit),
+  daily_cost_limit: row.daily_cost_limit === null ? null : Number(row.daily_cost_limit),
+});
+
 export async function findAgentLimits(db: Queryable, id: string): Promise<AgentLimits | null> {
-  const r = await db.query<AgentLimits>(
+  const r = await db.query<LimitsRow>(
     "select id, daily_token_limit, daily_cost_limit from agents where id = $1",
     [id],
     { name: "agent_limits" },
   );
-  const row = r.rows[0];
-  if (!row) return null;
-  return {
-    id: row.id,
-    daily_token_limit: row.daily_token_limit === null ? null : Number(row.daily_token_limit),
-    daily_cost_limit: row.daily_cost_limit === null ? null : Number(row.daily_cost_limit),
-  };
+  return r.rows[0] ? toLimits(r.rows[0]) : null;
+}
+
+/**
+ * The agent's limits, locking its row until `tx` ends: every run of one agent, on any instance,
+ * takes this lock before counting the day's usage, so runs are checked one after another. NO KEY
+ * UPDATE, not UPDATE: rows that merely reference the agent (audit_logs, lead_interactions) can
+ * still be inserted meanwhile.
+ */
+export async function lockAgentLimits(tx: Queryable, id: string): Promise<AgentLimits | null> {
+  const r = await tx.query<LimitsRow>(
+    `select id, daily_token_limit, daily_cost_limit from agents where id = $1
+        for no key update`,
+    [id],
+    { name: "agent_limits_lock" },
+  );
+  return r.rows[0] ? toLimits(r.rows[0]) : null;
 }
 
 const LOG_COLUMNS = `id, agent_id, task_id, level::text as level, action, input_data, output_data,

@@ -1,6 +1,7 @@
 // Agent runs and budgets: POST /agents/{id}/logs records a run into the partitioned agent_logs
-// and adds it to the agent's daily counters, refusing with 429 once the day's token or cost
-// limit is already reached; GET lists runs newest first within a bounded time range.
+// and updates the agent's daily counters, refusing with 429 once the day's token or cost limit is
+// already reached (checked under the agent's row lock, so concurrent runs on any number of
+// instances cannot overshoot it); GET lists runs newest first within a bounded time range.
 import { createRoute, type z } from "@hono/zod-openapi";
 import { auditActor, recordAudit } from "../audit/record.ts";
 import { notFound, tooManyRequests, unprocessable } from "../errors.ts";
@@ -10,7 +11,15 @@ import type { Deps } from "../http/types.ts";
 import { decodeCursor, encodeCursor } from "../reports/keyset_cursor.ts";
 import { problems } from "../reports/openapi_common.ts";
 import { DAY_MS, msToNextUtcMidnight, utcDate } from "../reports/utc.ts";
-import { addUsage, reachedLimit, readUsage, type Usage } from "./budget.ts";
+import {
+  addCost,
+  dayUsage,
+  dropUsage,
+  reachedLimit,
+  readUsage,
+  storeUsage,
+  type Usage,
+} from "./budget.ts";
 import {
   addToAgentTotals,
   type AgentLimits,
@@ -18,6 +27,7 @@ import {
   findRun,
   insertRun,
   listRuns,
+  lockAgentLimits,
 } from "./repository.ts";
 import {
   AgentLogListSchema,
@@ -111,38 +121,46 @@ export function agentRunsRoutes(deps: Deps) {
   app.openapi(record, async (c) => {
     const { id } = c.req.valid("param");
     const run = c.req.valid("json");
-    const agent = await agentOr404(id);
     const nowMs = deps.now();
-    const usage = await readUsage(budgetDeps, id, nowMs);
-    const reached = reachedLimit(usage, agent);
-    if (reached) {
-      throw tooManyRequests(`Agent ${id}: ${reached}`, msToNextUtcMidnight(nowMs) / 1000);
-    }
-    const tokens = run.tokens_input + run.tokens_output;
     const at = new Date(nowMs);
-    const log = await db.transaction(async (tx) => {
+    const tokens = run.tokens_input + run.tokens_output;
+    const actor = { ...auditActor(c, clientIp(c, deps.config.trustProxy)), agentId: id };
+    let countersWritten = false;
+    const recorded = await db.transaction(async (tx) => {
+      // Holding the agent's row lock, the day's sum counts every run committed before ours and
+      // no other run of this agent can commit between the check and our insert, on any instance.
+      const agent = await lockAgentLimits(tx, id);
+      if (!agent) throw notFound("No such agent");
+      const before = await dayUsage(tx, id, nowMs);
+      // The check is on usage before this run: a run that starts under the limit is accepted
+      // even if it ends over it; the next one is refused.
+      const reached = reachedLimit(before, agent);
+      if (reached) {
+        throw tooManyRequests(`Agent ${id}: ${reached}`, msToNextUtcMidnight(nowMs) / 1000);
+      }
       const log = await insertRun(tx, id, run, at);
       await addToAgentTotals(tx, id, tokens, run.cost, at);
-      await recordAudit(
-        tx,
-        { ...auditActor(c, clientIp(c, deps.config.trustProxy)), agentId: id },
-        {
-          action: "create",
-          resourceType: "agent_logs",
-          resourceId: log.id,
-          newValues: { ...log, input_data: undefined, output_data: undefined },
-        },
-      );
-      return log;
+      await recordAudit(tx, actor, {
+        action: "create",
+        resourceType: "agent_logs",
+        resourceId: log.id,
+        newValues: { ...log, input_data: undefined, output_data: undefined },
+      });
+      const after = { tokens: before.tokens + tokens, cost: addCost(before.cost, run.cost) };
+      // Still under the lock, so counter writes for this agent land in commit order.
+      countersWritten = await storeUsage(budgetDeps, id, nowMs, after);
+      return { agent, log, after };
+    }).catch(async (err) => {
+      // The counters already hold this run, which did not commit after all.
+      if (countersWritten) await dropUsage(budgetDeps, id, nowMs);
+      throw err;
     });
-    await addUsage(budgetDeps, id, nowMs, usage, tokens, run.cost);
-    const after: Usage = {
-      tokens: usage.tokens + tokens,
-      cost: usage.cost + run.cost,
-      source: usage.source,
-    };
+    const { agent, log, after } = recorded;
     c.header("Location", `/api/v1/agents/${id}/logs/${log.id}`);
-    return c.json({ ...log, budget: budgetBody(agent, after, nowMs) }, 201);
+    return c.json(
+      { ...log, budget: budgetBody(agent, { ...after, source: "database" }, nowMs) },
+      201,
+    );
   });
 
   app.openapi(list, async (c) => {

@@ -55,7 +55,8 @@ export const BudgetSchema = z.object({
   resets_at: z.string().openapi({ description: "Next 00:00 UTC" }),
   source: z.enum(["cache", "rebuilt", "database"]).openapi({
     description: "cache: the counters; rebuilt: recomputed from agent_logs into the cache; " +
-      "database: read from agent_logs because the cache is unavailable",
+      "database: counted from agent_logs, as recording a run always does (under the agent's " +
+      "lock) and reading the budget does while the cache is unavailable",
   }),
 }).openapi("AgentBudget");
 

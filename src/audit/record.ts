@@ -9,6 +9,9 @@ import type { AppEnv } from "../http/types.ts";
 const SECRET_FIELD =
   /(^|_)(password|passwd|secret|api_?key|private_key)(_|$)|_hash$|^(access_|refresh_|reset_)?token$/i;
 
+/** The role AI agents' service accounts hold (agents.user_id names the account). */
+export const AGENT_ROLE = "agente_ia";
+
 export interface AuditEntry {
   action: string;
   resourceType: string;
@@ -20,7 +23,13 @@ export interface AuditEntry {
 /** Who did it and from where; taken from the request by `auditActor`. */
 export interface AuditActor {
   userId: string | null;
+  /** The agent acting, when the caller names it (a run recorded for that agent). */
   agentId?: string | null;
+  /**
+   * The caller holds AGENT_ROLE: without an agentId, the row names the agent whose service
+   * account (agents.user_id) userId is, if there is one.
+   */
+  agentAccount?: boolean;
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
@@ -38,21 +47,30 @@ const IP = /^[0-9a-fA-F:.]{2,45}$/;
 
 /** The actor of the current request: principal, client IP, user agent and request id. */
 export function auditActor(c: Context<AppEnv>, clientIp: string | null): AuditActor {
+  const principal = c.get("principal");
   return {
-    userId: c.get("principal")?.userId ?? null,
+    userId: principal?.userId ?? null,
+    agentAccount: principal?.roles.includes(AGENT_ROLE) ?? false,
     ip: clientIp && IP.test(clientIp) ? clientIp : null,
     userAgent: c.req.header("User-Agent")?.slice(0, 500) ?? null,
     requestId: c.get("requestId") ?? null,
   };
 }
 
-/** Inserts the audit row with `tx`, the transaction that made the change. */
+/**
+ * Inserts the audit row with `tx`, the transaction that made the change. An agent account's agent
+ * is looked up by the insert itself (a unique-index probe, no extra round trip), and only for
+ * agent accounts; it is whatever the link is in this transaction, never a cached copy.
+ */
 export async function recordAudit(tx: Queryable, actor: AuditActor, entry: AuditEntry) {
   await tx.query(
     `insert into audit_logs
        (user_id, agent_id, action, resource_type, resource_id, old_values, new_values,
         ip_address, user_agent, request_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8::inet, $9, $10)`,
+     values ($1::uuid,
+             coalesce($2::uuid, case when $11::boolean
+               then (select a.id from agents a where a.user_id = $1::uuid) end),
+             $3, $4, $5, $6, $7, $8::inet, $9, $10)`,
     [
       actor.userId,
       actor.agentId ?? null,
@@ -64,6 +82,7 @@ export async function recordAudit(tx: Queryable, actor: AuditActor, entry: Audit
       actor.ip,
       actor.userAgent,
       actor.requestId,
+      (actor.agentAccount ?? false) && actor.userId !== null,
     ],
     { name: "audit_insert" },
   );

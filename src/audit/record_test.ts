@@ -1,5 +1,8 @@
+// Unit tests of the audit helpers: secrets scrubbed from values, and the actor taken from a request.
 import assert from "node:assert/strict";
-import { scrub } from "./record.ts";
+import { Hono } from "hono";
+import type { AppEnv } from "../http/types.ts";
+import { type AuditActor, auditActor, scrub } from "./record.ts";
 
 Deno.test("scrub hides secrets and keeps business figures", () => {
   const out = scrub({
@@ -29,4 +32,43 @@ Deno.test("scrub hides secrets and keeps business figures", () => {
     email: "a@b.c",
   });
   assert.equal(scrub(null), null);
+});
+
+Deno.test("auditActor: only agente_ia callers have their agent looked up", async () => {
+  const seen: AuditActor[] = [];
+  const app = new Hono<AppEnv>();
+  app.use("*", async (c, next) => {
+    const roles = c.req.header("X-Roles");
+    c.set("requestId", "req-1");
+    if (roles !== undefined) {
+      c.set("principal", {
+        userId: "u1",
+        jti: "j",
+        exp: 0,
+        roles: roles.split(",").filter(Boolean),
+        permissions: {},
+        companyIds: [],
+      });
+    }
+    await next();
+  });
+  app.get("/", (c) => {
+    seen.push(auditActor(c, c.req.header("X-Ip") ?? null));
+    return c.text("ok");
+  });
+  const call = (headers: Record<string, string>) => app.request("/", { headers });
+  await call({ "X-Roles": "comercial,agente_ia", "User-Agent": "ua", "X-Ip": "192.0.2.1" });
+  await call({ "X-Roles": "comercial", "X-Ip": "not an ip" });
+  await call({});
+  assert.deepEqual(seen, [
+    {
+      userId: "u1",
+      agentAccount: true,
+      ip: "192.0.2.1",
+      userAgent: "ua",
+      requestId: "req-1",
+    },
+    { userId: "u1", agentAccount: false, ip: null, userAgent: null, requestId: "req-1" },
+    { userId: null, agentAccount: false, ip: null, userAgent: null, requestId: "req-1" },
+  ]);
 });

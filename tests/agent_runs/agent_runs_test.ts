@@ -1,9 +1,10 @@
 // Agent runs on both profiles: recording into agent_logs with an audit row, daily counters in
-// the cache, 429 once a daily token or cost limit is reached (and nothing recorded), counters
-// rebuilt from agent_logs after the cache lost them (one rebuild for a burst), the database
-// answering during a cache outage, and bounded, cursor-paged lists of runs.
+// the cache, 429 once a daily token or cost limit is reached (and nothing recorded), the limit
+// holding for concurrent runs (across two instances on the server profile), counters rebuilt from
+// agent_logs after the cache lost them (one rebuild for a burst), the database answering during a
+// cache outage, and bounded, cursor-paged lists of runs.
 import assert from "node:assert/strict";
-import { apiTest, createUser, json, type TestApi } from "../support/api.ts";
+import { apiTest, createUser, json, openTestApi, type TestApi } from "../support/api.ts";
 import { spendingKey, tokensKey } from "../../src/agent_runs/budget.ts";
 
 const DAY = 86_400_000;
@@ -174,6 +175,68 @@ apiTest("agent runs: recording, daily budgets, 429 and counter rebuilds", async 
     assert.equal(res.status, 429);
     assert.match((await json<{ detail: string }>(res)).detail, /cost limit/);
     assert.equal(await countLogs(api, agent), 2);
+  });
+
+  await t.step("20 concurrent runs: exactly those the limit allows are recorded", async () => {
+    // 100 tokens and 0.25 a run: usage before runs 1..7 is 0..600 (0..1.50), under the limit of
+    // 700 (1.75); before run 8 it is 700 (1.75), the limit reached. So 7 of 20 get through.
+    // On the server profile a second instance (own pool and app, same stores) takes half.
+    const other = api.profile === "server" ? await openTestApi("server") : null;
+    const instances = other ? [api, other] : [api];
+    try {
+      for (
+        const [limits, refusal] of [[{ tokens: 700 }, /token limit/], [
+          { cost: 1.75 },
+          /cost/,
+        ]] as const
+      ) {
+        const agent = await insertAgent(api, limits);
+        const responses = await Promise.all(
+          Array.from(
+            { length: 20 },
+            (_, i) =>
+              instances[i % instances.length].request("POST", `/api/v1/agents/${agent}/logs`, {
+                token: svc.token,
+                body: run("burst", 60, 40, 0.25),
+              }),
+          ),
+        );
+        const statuses = responses.map((r) => r.status);
+        assert.equal(statuses.filter((s) => s === 201).length, 7, statuses.join(" "));
+        assert.equal(statuses.filter((s) => s === 429).length, 13, statuses.join(" "));
+        const usedAfter: number[] = [];
+        for (const res of responses) {
+          if (res.status === 201) {
+            usedAfter.push((await json<{ budget: Budget }>(res)).budget.tokens_used);
+            continue;
+          }
+          assert.equal(res.headers.get("Content-Type"), "application/problem+json");
+          const problem = await json<{ status: number; detail: string }>(res);
+          assert.equal(problem.status, 429);
+          assert.match(problem.detail, refusal);
+          const retry = Number(res.headers.get("Retry-After"));
+          assert.ok(Math.abs(retry - secondsToMidnight()) <= 5, `Retry-After ${retry}`);
+        }
+        // Admitted one after another: each saw the previous one's usage.
+        assert.deepEqual(usedAfter.sort((a, b) => a - b), [100, 200, 300, 400, 500, 600, 700]);
+        assert.equal(await countLogs(api, agent), 7);
+        assert.deepEqual(await dbUsage(api, agent), { tokens: 700, cost: 1.75 });
+        assert.equal(await cache.get(tokensKey(agent, today())), "700");
+        assert.equal(Number(await cache.get(spendingKey(agent, today()))), 1.75);
+        const audits = await api.stores.relational.query<{ n: number }>(
+          "select count(*)::int as n from audit_logs where agent_id = $1",
+          [agent],
+        );
+        assert.equal(audits.rows[0].n, 7);
+        const res = await api.request("GET", `/api/v1/agents/${agent}/budget`, {
+          token: diretor.token,
+        });
+        const budget = await json<Budget>(res);
+        assert.deepEqual([budget.source, budget.tokens_used, budget.cost], ["cache", 700, 1.75]);
+      }
+    } finally {
+      await other?.close();
+    }
   });
 
   await t.step("counters lost: rebuilt from agent_logs, and the limit still holds", async () => {

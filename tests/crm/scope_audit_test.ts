@@ -1,10 +1,13 @@
 // Who sees what, on both profiles: a cliente reaches only its companies' projects (and their
 // sprints and tasks), invoices and contracts, and gets 404 for other companies' rows; the role JSON
 // after migration 0011; notifications are their owner's; the audit trail records each change with
-// actor, request id and user agent, and only admin reads it; every generated route is documented
-// in OpenAPI and listed in the permission table.
+// actor, request id, user agent and client IP (the socket's, or a trusted proxy's
+// X-Forwarded-For), names the agent behind an agent's service account, and only admin reads it;
+// every generated route is documented in OpenAPI and listed in the permission table.
 import assert from "node:assert/strict";
+import { createApp } from "../../src/app.ts";
 import { CRM_PERMISSIONS } from "../../src/crm/route_permissions.ts";
+import { createLogger } from "../../src/log.ts";
 import { crmRoutes } from "../../src/crm/routes.ts";
 import { apiTest, createUser, json, type TestApi } from "../support/api.ts";
 import { auditCount, Fixtures, walk } from "./fixtures.ts";
@@ -228,6 +231,85 @@ apiTest("crm: company scope, notifications, audit trail and route coverage", asy
       token: admin.token,
     });
     assert.equal(del.status, 405);
+  });
+
+  await t.step("audit trail: client IP, user agent, request id and the acting agent", async () => {
+    // As main.ts serves: Deno.serve's connection info reaches the app as env.info.
+    const fromSocket = (hostname: string) => ({ info: { remoteAddr: { hostname } } });
+    const createLead = async (
+      app: { request: typeof api.app.request },
+      token: string,
+      headers: Record<string, string>,
+      socketIp: string,
+    ) => {
+      const res = await app.request("/api/v1/leads", {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${token}`,
+          "Content-Type": "application/json",
+          ...headers,
+        },
+        body: JSON.stringify({ source: "agent", score: 5 }),
+      }, fromSocket(socketIp));
+      const lead = await json(res);
+      assert.equal(res.status, 201, JSON.stringify(lead));
+      const requestId = res.headers.get("X-Request-Id");
+      assert.ok(requestId, "a generated request id");
+      const r = await api.stores.relational.query<Row>(
+        `select user_id, agent_id, host(ip_address) as ip, user_agent, request_id
+           from audit_logs where resource_id = $1 and action = 'create'`,
+        [lead.id],
+      );
+      assert.equal(r.rows.length, 1);
+      return { row: r.rows[0], requestId };
+    };
+
+    // An agent's service account: agente_ia, linked by agents.user_id.
+    const account = await createUser(api, { roles: ["agente_ia"] });
+    const agent = await fx.agent();
+    await api.stores.relational.query("update agents set user_id = $1 where id = $2", [
+      account.id,
+      agent.id,
+    ]);
+    // Without a trusted proxy the socket address counts and X-Forwarded-For is the client's word.
+    const linked = await createLead(api.app, account.token, {
+      "User-Agent": "agent-runner/2.1",
+      "X-Forwarded-For": "203.0.113.66",
+    }, "2001:db8::7");
+    assert.deepEqual(linked.row, {
+      user_id: account.id,
+      agent_id: agent.id,
+      ip: "2001:db8::7",
+      user_agent: "agent-runner/2.1",
+      request_id: linked.requestId,
+    });
+
+    // agente_ia without a linked agent, and a linked account's agent for another role: no agent.
+    const unlinked = await createUser(api, { roles: ["agente_ia"] });
+    const plain = await createLead(api.app, unlinked.token, {}, "198.51.100.4");
+    assert.equal(plain.row.user_id, unlinked.id);
+    assert.equal(plain.row.agent_id, null);
+    const seller = await createUser(api, { roles: ["comercial"] });
+    const agent2 = await fx.agent();
+    await api.stores.relational.query("update agents set user_id = $1 where id = $2", [
+      seller.id,
+      agent2.id,
+    ]);
+    const human = await createLead(api.app, seller.token, {}, "198.51.100.5");
+    assert.equal(human.row.agent_id, null, "only agente_ia callers act as their agent");
+
+    // Behind a trusted proxy (TRUST_PROXY): the right-most X-Forwarded-For entry, the hop the
+    // proxy appended. A second app over the same stores, as a second instance would be.
+    const proxied = createApp(api.stores, { ...api.app.deps.config, trustProxy: true }, {
+      logger: createLogger("error", () => {}),
+    });
+    const viaProxy = await createLead(proxied, account.token, {
+      "User-Agent": "agent-runner/2.1",
+      "X-Forwarded-For": "203.0.113.66, 192.0.2.44",
+    }, "10.0.0.2");
+    assert.equal(viaProxy.row.ip, "192.0.2.44");
+    assert.equal(viaProxy.row.agent_id, agent.id);
+    assert.equal(viaProxy.row.request_id, viaProxy.requestId);
   });
 
   await t.step("every crm route is in /openapi.json and in the permission table", async () => {

@@ -11,6 +11,7 @@ import {
   text,
   timestamp,
   updatedAt,
+  uuid,
 } from "../columns.ts";
 import { defineResource } from "../resource.ts";
 
@@ -39,10 +40,12 @@ export const agents = defineResource({
     total_cost: decimal(12, 2).readOnly(),
     last_run_at: timestamp().readOnly(),
     error_message: text(),
+    // The agent's service account (an agente_ia user): audit rows of its changes name this agent.
+    user_id: uuid().references("users"),
     created_at: createdAt(),
     updated_at: updatedAt(),
   },
-  filters: { status: "eq", crew: "eq", slug: "eq", created_at: "range" },
+  filters: { status: "eq", crew: "eq", slug: "eq", user_id: "eq", created_at: "range" },
   sorts: ["created_at", "updated_at", "name"],
   defaultSort: "-created_at",
 });
