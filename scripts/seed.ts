@@ -1,4 +1,4 @@
-// `deno task seed`: idempotent sample data on the store the environment selects — a demo user
+// `deno task seed`: idempotent sample data on the store the environment selects — a demo diretor
 // with seed 003's dashboard and exactly 720 hourly metrics over the last 30 days, and a few
 // companies, contacts, leads and deals spread over the pipeline stages. Rows have fixed ids, so
 // a second run adds nothing; the dashboard's samples are replaced so they stay the last 30 days.
@@ -89,6 +89,12 @@ async function seedUser(tx: Transaction): Promise<string> {
   const r = await tx.query<{ id: string }>("select id from users where lower(email) = lower($1)", [
     SEED_USER_EMAIL,
   ]);
+  // Dashboards need the `dashboard` permission, which seed 004 gives to diretor.
+  await tx.query(
+    `insert into user_roles (user_id, role_id) select $1, id from roles where name = 'diretor'
+     on conflict do nothing`,
+    [r.rows[0].id],
+  );
   return r.rows[0].id;
 }
 

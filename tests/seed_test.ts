@@ -15,6 +15,9 @@ Deno.test("seed twice leaves exactly 720 metrics and the same sample rows", asyn
     const counts = async () => {
       const r = await db.query<Record<string, number>>(
         `select (select count(*) from users where email = $1)::int as users,
+                (select count(*) from user_roles ur join users u on u.id = ur.user_id
+                   join roles r on r.id = ur.role_id
+                  where u.email = $1 and r.name = 'diretor')::int as directors,
                 (select count(*) from dashboards where id = $2)::int as dashboards,
                 (select count(*) from metrics where dashboard_id = $2)::int as metrics,
                 (select count(*) from companies)::int as companies,
@@ -34,6 +37,7 @@ Deno.test("seed twice leaves exactly 720 metrics and the same sample rows", asyn
       const c = await counts();
       assert.equal(c.metrics, 720);
       assert.equal(c.users, 1);
+      assert.equal(c.directors, 1, "the demo user holds diretor, so it reaches its dashboard");
       assert.equal(c.dashboards, 1);
       assert.ok(c.companies >= 3 && c.contacts >= 4 && c.leads >= 4);
       const stages = await db.query<{ n: number }>(

@@ -37,7 +37,7 @@ export interface ResourceSpec {
   name: string;
   /** OpenAPI tag (group). */
   tag: string;
-  /** Resource name in the role permission JSON (docs/permissions.md). */
+  /** Resource name in the role permission JSON (README, Permissions). */
   permission: string;
   /** Every column of the table, as in sql/*.up.sql. */
   columns: Record<string, Column>;

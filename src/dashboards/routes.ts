@@ -1,5 +1,6 @@
-// Dashboards (seed 003) for their owner: CRUD, metric samples in, a period summary out. Another
-// user's dashboard answers 404, as if it did not exist. Mutations are audited in their transaction.
+// Dashboards (seed 003) for their owner, behind the `dashboard` permission: CRUD, metric samples
+// in, a period summary out. Another user's dashboard answers 404, as if it did not exist. Mutations
+// are audited in their transaction.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { auditActor, recordAudit } from "../audit/record.ts";
@@ -56,7 +57,7 @@ const list = createRoute({
   summary: "The caller's dashboards, newest first",
   security,
   request: { query: z.object(PageQuery) },
-  responses: { 200: json(DashboardListSchema, "A page"), ...problems(401, 422) },
+  responses: { 200: json(DashboardListSchema, "A page"), ...problems(401, 403, 422) },
 });
 const create = createRoute({
   method: "post",
@@ -67,7 +68,7 @@ const create = createRoute({
   request: {
     body: { required: true, content: { "application/json": { schema: DashboardCreateSchema } } },
   },
-  responses: { 201: json(DashboardSchema, "Created"), ...problems(401, 422) },
+  responses: { 201: json(DashboardSchema, "Created"), ...problems(401, 403, 422) },
 });
 const read = createRoute({
   method: "get",
@@ -76,7 +77,7 @@ const read = createRoute({
   summary: "One of the caller's dashboards (ETag)",
   security,
   request: { params: UuidParam },
-  responses: { 200: json(DashboardSchema, "The dashboard"), ...problems(401, 404, 422) },
+  responses: { 200: json(DashboardSchema, "The dashboard"), ...problems(401, 403, 404, 422) },
 });
 const patch = createRoute({
   method: "patch",
@@ -89,7 +90,7 @@ const patch = createRoute({
     headers: IfMatch,
     body: { required: true, content: { "application/json": { schema: DashboardPatchSchema } } },
   },
-  responses: { 200: json(DashboardSchema, "Updated"), ...problems(401, 404, 412, 422) },
+  responses: { 200: json(DashboardSchema, "Updated"), ...problems(401, 403, 404, 412, 422) },
 });
 const remove = createRoute({
   method: "delete",
@@ -98,7 +99,7 @@ const remove = createRoute({
   summary: "Delete a dashboard and its samples (If-Match honoured)",
   security,
   request: { params: UuidParam, headers: IfMatch },
-  responses: { 204: { description: "Deleted" }, ...problems(401, 404, 412, 422) },
+  responses: { 204: { description: "Deleted" }, ...problems(401, 403, 404, 412, 422) },
 });
 const ingest = createRoute({
   method: "post",
@@ -110,7 +111,7 @@ const ingest = createRoute({
     params: UuidParam,
     body: { required: true, content: { "application/json": { schema: MetricsIngestSchema } } },
   },
-  responses: { 201: json(MetricsIngestResultSchema, "Stored"), ...problems(401, 404, 422) },
+  responses: { 201: json(MetricsIngestResultSchema, "Stored"), ...problems(401, 403, 404, 422) },
 });
 const summary = createRoute({
   method: "get",
@@ -121,7 +122,7 @@ const summary = createRoute({
   request: { params: UuidParam, query: MetricsQuery },
   responses: {
     200: json(MetricsSummarySchema, "Summary; X-Cache says hit or miss"),
-    ...problems(401, 404, 422),
+    ...problems(401, 403, 404, 422),
   },
 });
 

@@ -78,10 +78,34 @@ async function auditCount(api: TestApi, resourceId: string, action: string): Pro
 }
 
 apiTest("dashboards: owner CRUD, metrics summaries and their cache", async (t, api) => {
-  const owner = await createUser(api);
+  const owner = await createUser(api, { roles: ["diretor"] });
   const other = await createUser(api, { roles: ["admin"] });
   let dashId = "";
   let etag = "";
+
+  await t.step("only roles granted the dashboard resource reach dashboards", async () => {
+    // Seed 004 grants `dashboard` to diretor (admin holds everything); the others have none.
+    for (const roles of [[], ["cliente"], ["comercial"], ["agente_ia"]]) {
+      const user = await createUser(api, { roles });
+      for (
+        const [method, path, body] of [
+          ["GET", "/api/v1/dashboards", undefined],
+          ["POST", "/api/v1/dashboards", { name: "Mine" }],
+        ] as const
+      ) {
+        const res = await api.request(method, path, { token: user.token, body });
+        const problem = await json(res);
+        assert.equal(res.status, 403, `${roles.join() || "no role"} ${method} ${path}`);
+        assert.equal(res.headers.get("Content-Type"), "application/problem+json");
+        assert.equal(typeof problem.request_id, "string");
+      }
+    }
+    for (const user of [owner, other]) {
+      const res = await api.request("GET", "/api/v1/dashboards", { token: user.token });
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+    }
+  });
 
   await t.step("create: 201 with Location and ETag, one audit row; bad bodies 422", async () => {
     const res = await api.request("POST", "/api/v1/dashboards", {
