@@ -1,6 +1,7 @@
 // Reads the plan of a query the way the routes run it: EXPLAIN (FORMAT JSON) with the same SQL
-// and parameters, inside a transaction with sequential scans priced out (SET LOCAL), so tiny test
-// tables cannot make a table scan look cheaper than the index the query is meant to use.
+// and parameters, with the planner left alone. A few test rows would make any table scan look
+// cheapest, so the plan is read at volume: rows shaped like a few years of use are inserted and
+// ANALYZEd inside a transaction that is then rolled back, statistics included.
 import type { RelationalStore } from "../../src/stores/relational/port.ts";
 
 export interface PlanNode {
@@ -16,19 +17,36 @@ export function planNodes(root: PlanNode): PlanNode[] {
   return [root, ...(root.Plans ?? []).flatMap(planNodes)];
 }
 
-/** The root plan node of `sql` with `params`. */
-export async function explain(
+class RolledBack extends Error {}
+
+/**
+ * The root plan node of each query, planned after `volume` (statements inserting rows) and
+ * ANALYZE of `analyze` ran in the same transaction; all of it is rolled back afterwards.
+ */
+export async function explainAtVolume(
   db: RelationalStore,
-  sql: string,
-  params: readonly unknown[],
-): Promise<PlanNode> {
-  return await db.transaction(async (tx) => {
-    await tx.query("set local enable_seqscan = off");
-    const r = await tx.query<{ "QUERY PLAN": unknown }>(`explain (format json) ${sql}`, params);
-    const raw = r.rows[0]["QUERY PLAN"];
-    const doc = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
-    return doc[0].Plan;
-  });
+  volume: readonly string[],
+  analyze: readonly string[],
+  queries: readonly { sql: string; params: readonly unknown[] }[],
+): Promise<PlanNode[]> {
+  const plans: PlanNode[] = [];
+  try {
+    await db.transaction(async (tx) => {
+      for (const statement of volume) await tx.query(statement);
+      for (const table of analyze) await tx.query(`analyze ${table}`);
+      for (const { sql, params } of queries) {
+        const r = await tx.query<{ "QUERY PLAN": unknown }>(`explain (format json) ${sql}`, params);
+        const raw = r.rows[0]["QUERY PLAN"];
+        const doc = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
+        plans.push(doc[0].Plan);
+      }
+      throw new RolledBack();
+    });
+  } catch (err) {
+    if (!(err instanceof RolledBack)) throw err;
+  }
+  if (plans.length !== queries.length) throw new Error("plans missing");
+  return plans;
 }
 
 /**
