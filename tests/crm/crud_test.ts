@@ -1,7 +1,8 @@
 // Table-driven CRUD over every CRM/ERP resource on both profiles: create (201, Location, ETag, one
 // audit row), list with a filter walked two rows at a time, read, update with the current ETag
 // (200) and a stale one (412), delete (stale 412, then 204), 404 afterwards, one audit row per
-// mutation, and one role allowed and one refused per resource.
+// mutation, and one role allowed and one refused per resource (every role against every action is
+// tests/crm/role_matrix_test.ts).
 import assert from "node:assert/strict";
 import { apiTest, createUser, json, type TestApi, type TestUser } from "../support/api.ts";
 import { auditCount, Fixtures, tag, walk } from "./fixtures.ts";
