@@ -10,6 +10,7 @@ import { applyAfterCommit, recordInvalidation } from "../caching/invalidation_ou
 import type { RoleName } from "../auth/roles.ts";
 import { conflict, notFound, unprocessable } from "../errors.ts";
 import type { Queryable } from "../stores/relational/port.ts";
+import { cursorTs, decodeCursor, encodeCursor } from "../reports/keyset_cursor.ts";
 
 /** A user as the admin list shows it. */
 export interface AdminUser extends UserProfile {
@@ -41,30 +42,6 @@ export interface ListQuery {
   q?: string;
 }
 
-interface CursorKey {
-  createdAt: string;
-  id: string;
-}
-
-function encodeCursor(key: CursorKey): string {
-  return btoa(JSON.stringify([key.createdAt, key.id])).replace(/\+/g, "-").replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
-function decodeCursor(cursor: string): CursorKey {
-  try {
-    const text = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
-    const [createdAt, id] = JSON.parse(text) as unknown[];
-    if (
-      typeof createdAt === "string" && !Number.isNaN(Date.parse(createdAt)) &&
-      typeof id === "string" && /^[0-9a-f-]{36}$/i.test(id)
-    ) return { createdAt, id };
-  } catch {
-    // falls through to the refusal below
-  }
-  throw unprocessable("The cursor is not valid", [{ path: "cursor", message: "not valid" }]);
-}
-
 /** One page of users, newest first, with their roles and companies. */
 export async function listUsers(
   db: Queryable,
@@ -76,11 +53,9 @@ export async function listUsers(
     params.push(v);
     return `$${params.length}`;
   };
-  if (query.cursor !== undefined) {
-    const key = decodeCursor(query.cursor);
-    where.push(
-      `(u.created_at, u.id) < (${param(key.createdAt)}::timestamptz, ${param(key.id)}::uuid)`,
-    );
+  const key = decodeCursor(query.cursor);
+  if (key !== null) {
+    where.push(`(u.created_at, u.id) < (${param(key.ts)}::timestamptz, ${param(key.id)}::uuid)`);
   }
   if (query.role !== undefined) {
     where.push(`exists (select 1 from user_roles ur join roles r on r.id = ur.role_id
@@ -91,7 +66,7 @@ export async function listUsers(
     where.push(`(u.email ilike ${p} or u.full_name ilike ${p})`);
   }
   const r = await db.query(
-    `select ${PROFILE_COLUMNS}, ${GRANT_COLUMNS}
+    `select ${PROFILE_COLUMNS}, ${GRANT_COLUMNS}, ${cursorTs("u.created_at")} as cursor_ts
        from users u
       where ${where.join(" and ")}
       order by u.created_at desc, u.id desc
@@ -101,8 +76,10 @@ export async function listUsers(
   const rows = r.rows.slice(0, query.limit);
   const items = rows.map(toAdminUser);
   const last = r.rows[query.limit - 1];
+  // The cursor keeps the microseconds: users created in one transaction share a timestamp that a
+  // JS Date would round, and the rows between would be skipped.
   const next_cursor = r.rows.length > query.limit && last
-    ? encodeCursor({ createdAt: (last.created_at as Date).toISOString(), id: last.id as string })
+    ? encodeCursor({ ts: last.cursor_ts as string, id: last.id as string })
     : null;
   return { items, next_cursor };
 }

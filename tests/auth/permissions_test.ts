@@ -147,6 +147,31 @@ apiTest("permissions: 401 and 403 on every route, admin user routes", async (t, 
     await assertProblem(await asAdmin("GET", "/api/v1/users?role=king"), 422);
   });
 
+  await t.step("GET /users walks rows that share a created_at to the microsecond", async () => {
+    const marker = `same-${crypto.randomUUID().slice(0, 8)}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push((await createUser(api, { email: `${marker}-${i}@example.test` })).id);
+    }
+    // As if created in one transaction: one timestamp with sub-millisecond digits.
+    await db.query(
+      "update users set created_at = '2026-05-05T10:00:00.123456Z' where id = any($1::uuid[])",
+      [ids],
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const q = `/api/v1/users?limit=1&q=${marker}${cursor ? `&cursor=${cursor}` : ""}`;
+      const body: { items: { id: string }[]; next_cursor: string | null } = await json(
+        await asAdmin("GET", q),
+      );
+      seen.push(...body.items.map((u) => u.id));
+      cursor = body.next_cursor;
+      if (cursor === null) break;
+    }
+    assert.deepEqual([...seen].sort(), [...ids].sort());
+  });
+
   await t.step("granting a role takes effect at once and is announced", async () => {
     assert.deepEqual((await meOf(target.token)).roles, []); // warms the grants cache
     assert.notEqual(await api.stores.cache.get(permissionsKey(target.id)), null);
