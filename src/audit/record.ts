@@ -35,12 +35,31 @@ export interface AuditActor {
   requestId: string | null;
 }
 
-/** Copies `values` with secret fields replaced by "[redacted]". */
+/** camelCase keys (common inside JSON columns) are judged as their snake_case form. */
+const isSecretKey = (key: string) =>
+  SECRET_FIELD.test(key.replace(/([a-z0-9])([A-Z])/g, "$1_$2")) || /^authorization$/i.test(key);
+
+/** Nesting deeper than this is cut off rather than walked (a JSON column can be anything). */
+const MAX_DEPTH = 16;
+
+function scrubValue(value: unknown, depth: number): unknown {
+  if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
+  if (value === null || typeof value !== "object" || value instanceof Date) return value;
+  if (depth >= MAX_DEPTH) return "[too deep]";
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = isSecretKey(k) ? "[redacted]" : scrubValue(v, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * Copies `values` with secret fields replaced by "[redacted]", at any depth: JSON columns such
+ * as agents.config or leads.metadata may hold an api_key of their own.
+ */
 export function scrub(values: Record<string, unknown> | null | undefined) {
   if (!values) return null;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = SECRET_FIELD.test(k) ? "[redacted]" : v;
-  return out;
+  return scrubValue(values, 0) as Record<string, unknown>;
 }
 
 const IP = /^[0-9a-fA-F:.]{2,45}$/;

@@ -34,6 +34,39 @@ Deno.test("scrub hides secrets and keeps business figures", () => {
   assert.equal(scrub(null), null);
 });
 
+Deno.test("scrub reaches secrets nested in JSON columns, in arrays and in camelCase", () => {
+  const when = new Date("2026-01-01T00:00:00Z");
+  const out = scrub({
+    config: {
+      model: "m",
+      apiKey: "sk-1",
+      providers: [{ name: "a", client_secret: "s" }, {
+        name: "b",
+        headers: { Authorization: "x" },
+      }],
+      nested: { deeper: { refreshToken: "r", max_tokens: 4 } },
+    },
+    metadata: null,
+    tags: ["a", "b"],
+    at: when,
+  });
+  assert.deepEqual(out, {
+    config: {
+      model: "m",
+      apiKey: "[redacted]",
+      providers: [
+        { name: "a", client_secret: "[redacted]" },
+        { name: "b", headers: { Authorization: "[redacted]" } },
+      ],
+      nested: { deeper: { refreshToken: "[redacted]", max_tokens: 4 } },
+    },
+    metadata: null,
+    tags: ["a", "b"],
+    at: when,
+  });
+  assert.equal(JSON.stringify(out).includes("sk-1"), false);
+});
+
 Deno.test("auditActor: only agente_ia callers have their agent looked up", async () => {
   const seen: AuditActor[] = [];
   const app = new Hono<AppEnv>();
