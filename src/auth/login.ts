@@ -57,9 +57,13 @@ export async function login(
   const self = { ...actor, userId: user.id };
   const issued = await ctx.db.transaction(async (tx) => {
     await tx.query(
-      `update users set last_login_at = $2, password_hash = coalesce($3, password_hash)
+      // The rehash replaces only the hash that was verified: a password change committed since
+      // must not be overwritten with a new hash of the old password.
+      `update users set last_login_at = $2,
+              password_hash = case when password_hash = $4 then coalesce($3, password_hash)
+                                   else password_hash end
         where id = $1`,
-      [user.id, now, rehashed],
+      [user.id, now, rehashed, user.password_hash],
       { name: "login_touch_user" },
     );
     await purgeExpired(tx, user.id, now);

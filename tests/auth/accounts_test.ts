@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { ensureAdmin } from "../../src/auth/bootstrap.ts";
 import { hashPassword, PASSWORD_PARAMS } from "../../src/auth/passwords.ts";
 import { mergePermissions, type PermissionSet } from "../../src/auth/permissions.ts";
+import { createApp } from "../../src/app.ts";
 import { createLogger } from "../../src/log.ts";
+import type { RelationalStore } from "../../src/stores/relational/port.ts";
 import { apiTest, createUser, json } from "../support/api.ts";
 import { assertProblem, login, PASSWORD, register, uniqueEmail } from "./helpers.ts";
 
@@ -197,6 +199,51 @@ apiTest("accounts: register, login, me, bootstrap", async (t, api) => {
     const m = PASSWORD_PARAMS.memoryKiB;
     assert.match(r.rows[0].password_hash, new RegExp(`^\\$argon2id\\$v=19\\$m=${m},t=2,p=1\\$`));
     await login(api, weak.email); // the new hash still verifies
+  });
+
+  await t.step("a rehash never overwrites a password changed since it was verified", async () => {
+    const user = await register(api);
+    const old = await hashPassword(PASSWORD, { memoryKiB: 1024, iterations: 1, parallelism: 1 });
+    await db.query("update users set password_hash = $2 where id = $1", [user.id, old]);
+    const changed = await hashPassword("the password set meanwhile");
+    // A password change commits after the login verified the old hash, before its own update.
+    let raced = false;
+    const racing = new Proxy(db, {
+      get(target, prop) {
+        if (prop !== "transaction") return Reflect.get(target, prop);
+        return async (fn: Parameters<RelationalStore["transaction"]>[0]) => {
+          if (!raced) {
+            raced = true;
+            await target.query("update users set password_hash = $2 where id = $1", [
+              user.id,
+              changed,
+            ]);
+          }
+          return await target.transaction(fn);
+        };
+      },
+    });
+    const app = createApp({ ...api.stores, relational: racing }, api.app.deps.config, {
+      logger: createLogger("silent"),
+    });
+    const res = await app.request("/api/v1/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: user.email, password: PASSWORD }),
+    });
+    await res.body?.cancel();
+    assert.ok(raced);
+    const r = await db.query<{ password_hash: string }>(
+      "select password_hash from users where id = $1",
+      [user.id],
+    );
+    assert.equal(r.rows[0].password_hash, changed, "the rehash restored the old password");
+    await assertProblem(
+      await api.request("POST", "/api/v1/auth/login", {
+        body: { email: user.email, password: PASSWORD },
+      }),
+      401,
+    );
   });
 
   await t.step("ensureAdmin creates the admin once and never changes it", async () => {
