@@ -23,26 +23,45 @@ export async function startGrantsSync(
   let stopped = false;
   let unsubscribe: (() => Promise<void>) | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  // Counts cuts of the subscription: the memo may be turned on only if none happened since the
+  // step that wants to turn it on began (a cut during the drain below must win).
+  let cuts = 0;
+
+  /** Drains what is owed, then trusts the memo, unless stopped or cut meanwhile. */
+  const resume = async () => {
+    retry = undefined;
+    const seen = cuts;
+    try {
+      await drainOutbox(outbox);
+    } catch {
+      // The memo stays off (reads settle the outbox themselves) and this is tried again.
+      cached.suspect();
+      if (!stopped && cuts === seen) retry = setTimeout(resume, options.retryEveryMs ?? 5_000);
+      return;
+    }
+    if (!stopped && cuts === seen) memo.enable();
+  };
 
   const subscribe = async () => {
     retry = undefined;
+    if (stopped) return;
     try {
       const off = await cache.subscribe(GRANTS_CHANNEL, (userId) => memo.drop(userId), {
         onInterrupted: () => {
+          cuts++;
           memo.disable();
           cached.suspect();
           log.warn("grant change subscription cut; grants come from the cache or database");
         },
         onResumed: () => {
-          memo.enable();
           log.info("grant change subscription restored");
+          void resume();
         },
       });
       if (stopped) return void await off();
       unsubscribe = off;
       // Whatever was owed while this instance was not listening lands before the memo is used.
-      await drainOutbox(outbox).catch(() => cached.suspect());
-      memo.enable();
+      await resume();
     } catch (err) {
       log.warn("cannot subscribe to grant changes; retrying", { error: String(err) });
       if (!stopped) retry = setTimeout(subscribe, options.retryEveryMs ?? 5_000);
@@ -53,8 +72,8 @@ export async function startGrantsSync(
   const stopDrain = startOutboxDrain(outbox, options.drainEveryMs ?? 2_000);
   return async () => {
     stopped = true;
-    stopDrain();
     if (retry !== undefined) clearTimeout(retry);
+    await stopDrain();
     memo.disable();
     await unsubscribe?.();
   };

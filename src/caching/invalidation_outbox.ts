@@ -99,21 +99,26 @@ export async function drainOutbox(deps: OutboxDeps): Promise<number> {
 
 /**
  * Drains the outbox every `everyMs` on this instance (every instance runs one: no leader is
- * needed, since applying twice is harmless). Returns a stop function.
+ * needed, since applying twice is harmless). Returns a stop function that also waits for a drain
+ * in progress, so the stores can be closed after it.
  */
-export function startOutboxDrain(deps: OutboxDeps, everyMs: number): () => void {
-  let running = false;
-  const timer = setInterval(async () => {
+export function startOutboxDrain(deps: OutboxDeps, everyMs: number): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
     if (running) return;
-    running = true;
-    try {
-      const n = await drainOutbox(deps);
-      if (n > 0) deps.log.info("owed cache invalidations applied", { count: n });
-    } catch (err) {
-      deps.log.debug("outbox drain failed; retrying", { error: String(err) });
-    } finally {
-      running = false;
-    }
+    running = (async () => {
+      try {
+        const n = await drainOutbox(deps);
+        if (n > 0) deps.log.info("owed cache invalidations applied", { count: n });
+      } catch (err) {
+        deps.log.debug("outbox drain failed; retrying", { error: String(err) });
+      } finally {
+        running = undefined;
+      }
+    })();
   }, everyMs);
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
