@@ -30,7 +30,7 @@ import { reportsRoutes } from "./reports/routes.ts";
 import { REPORTS_PERMISSIONS } from "./reports/route_permissions.ts";
 import type { Stores } from "./stores/types.ts";
 import { ReadThroughCache } from "./caching/read_through.ts";
-import { drainOutbox } from "./caching/invalidation_outbox.ts";
+import { drainOutbox, recordInvalidation } from "./caching/invalidation_outbox.ts";
 import { GrantsMemo } from "./auth/grants_memo.ts";
 
 export interface AppOptions {
@@ -47,9 +47,16 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
   if (!secret) throw new Error("createApp needs config.auth.jwtSecret");
   const log = options.logger ?? createLogger(config.logLevel);
   const cached = new ReadThroughCache(stores.cache, log);
-  // After a cache failure, what other instances may owe is applied before entries are trusted.
-  cached.setSettle(async () => {
-    await drainOutbox({ db: stores.relational, cache: stores.cache, cached, log });
+  // After a cache failure, what other instances may owe is applied before entries are trusted;
+  // an invalidation this instance cannot apply is written where every instance will apply it.
+  cached.setOutbox({
+    settle: async () => {
+      await drainOutbox({ db: stores.relational, cache: stores.cache, cached, log });
+    },
+    owe: async (namespace, drop) => {
+      // A prefix is not carried: the new generation already hides those entries; they expire.
+      await recordInvalidation(stores.relational, { namespace, dropKeys: [...drop.keys ?? []] });
+    },
   });
   const deps: Deps = {
     stores,

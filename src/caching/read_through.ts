@@ -26,12 +26,23 @@ export interface ReadThroughResult<T> {
   hit: boolean;
 }
 
+/** What to drop besides bumping the generation. */
+export interface Drop {
+  keys?: readonly string[];
+  prefix?: string;
+}
+
 export interface ReadThroughOptions {
   /**
    * Applies invalidations that other instances may owe (the outbox). Called, once at a time,
    * before the first cached read after a cache failure; while it throws, reads use the database.
    */
   settle?: () => Promise<void>;
+  /**
+   * Records an invalidation that could not be applied where every instance will apply it (the
+   * outbox), so it is not owed by this instance alone.
+   */
+  owe?: (namespace: string, drop: Drop) => Promise<void>;
 }
 
 export class ReadThroughCache {
@@ -45,6 +56,7 @@ export class ReadThroughCache {
   #settled = 0;
   #settling: Promise<boolean> | undefined;
   #settle: (() => Promise<void>) | undefined;
+  #owe: ((namespace: string, drop: Drop) => Promise<void>) | undefined;
 
   constructor(
     private readonly cache: CacheStore,
@@ -52,11 +64,13 @@ export class ReadThroughCache {
     options: ReadThroughOptions = {},
   ) {
     this.#settle = options.settle;
+    this.#owe = options.owe;
   }
 
-  /** Sets the settle step after construction (it usually needs this cache itself). */
-  setSettle(settle: () => Promise<void>): void {
-    this.#settle = settle;
+  /** Sets the settle and owe steps after construction (they usually need this cache itself). */
+  setOutbox(steps: Pick<ReadThroughOptions, "settle" | "owe">): void {
+    this.#settle = steps.settle;
+    this.#owe = steps.owe;
   }
 
   /** Distrust cached entries until the next successful settle (e.g. a subscription was cut). */
@@ -110,10 +124,7 @@ export class ReadThroughCache {
    * Makes every entry of `namespace` stale at once (on all instances sharing the cache) and drops
    * `keys` / keys under `prefix` to free memory. Never throws: a failure is retried later.
    */
-  async invalidate(
-    namespace: string,
-    drop: { keys?: readonly string[]; prefix?: string } = {},
-  ): Promise<void> {
+  async invalidate(namespace: string, drop: Drop = {}): Promise<void> {
     try {
       await this.invalidateNow(namespace, drop);
     } catch (err) {
@@ -123,6 +134,13 @@ export class ReadThroughCache {
         namespace,
         error: String(err),
       });
+      // Other instances learn of it from the outbox; this one also retries it itself.
+      await this.#owe?.(namespace, drop).catch((e) =>
+        this.log.warn("owed invalidation not recorded in the outbox", {
+          namespace,
+          error: String(e),
+        })
+      );
     }
   }
 
@@ -130,10 +148,7 @@ export class ReadThroughCache {
    * Like `invalidate`, but throws when the generation bump fails (the outbox keeps its row and
    * retries). Dropping the stale entries is best effort: the new generation already hides them.
    */
-  async invalidateNow(
-    namespace: string,
-    drop: { keys?: readonly string[]; prefix?: string } = {},
-  ): Promise<void> {
+  async invalidateNow(namespace: string, drop: Drop = {}): Promise<void> {
     await this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS);
     this.#pending.delete(namespace);
     try {

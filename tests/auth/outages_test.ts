@@ -4,24 +4,10 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../src/app.ts";
 import { createLogger } from "../../src/log.ts";
-import type { CacheStore } from "../../src/stores/cache/port.ts";
 import type { Collection, DocumentStore } from "../../src/stores/documents/port.ts";
-import { StoreError } from "../../src/stores/errors.ts";
+import { deadCache, down } from "../support/failing_stores.ts";
 import { apiTest, createUser, json, type TestApi } from "../support/api.ts";
 import { assertProblem, type Pair, PASSWORD, uniqueEmail } from "./helpers.ts";
-
-const down = (role: "cache" | "documents") => () =>
-  Promise.reject(new StoreError("unavailable", role, "connection refused"));
-
-/** A cache whose every call fails as a dead Redis does. */
-function deadCache(real: CacheStore): CacheStore {
-  return new Proxy(real, {
-    get(target, prop) {
-      if (prop === "adapter") return target.adapter;
-      return down("cache");
-    },
-  });
-}
 
 /** A documents store whose every collection call fails. */
 function deadDocuments(real: DocumentStore): DocumentStore {
