@@ -1,9 +1,9 @@
 // This domain's slice of the route permission table (joined in src/http/route_permissions.ts):
 // reports, dashboards and agent runs. Dashboards need seed 004's `dashboard` resource (diretor
 // holds it; admin holds all), so a user with no role or a cliente has none; within it each user
-// manages only their own (another user's answers 404). Adding samples updates the dashboard. Recording a run needs agent_logs/create, a narrower grant than
-// agents/create (which would also let the AI service account create agents); migration 0012
-// gives it to agente_ia.
+// manages only their own (another user's answers 404). Posting samples needs dashboard/update.
+// Recording a run needs agent_logs/create, a narrower grant than agents/create (which would also
+// let the AI service account create agents); migration 0012 gives it to agente_ia.
 import type { PermissionTable } from "../http/route_permissions.ts";
 
 export const REPORTS_PERMISSIONS: PermissionTable = {
