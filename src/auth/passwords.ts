@@ -23,7 +23,7 @@ const HASH_BYTES = 32;
 const SALT_BYTES = 16;
 const PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 
-interface ParsedHash {
+export interface ParsedHash {
   params: Argon2Params;
   salt: Uint8Array;
   hash: Uint8Array;
@@ -34,14 +34,15 @@ function fromB64(text: string): Uint8Array {
   return Uint8Array.from(atob(padded), (ch) => ch.charCodeAt(0));
 }
 
-function parse(stored: string): ParsedHash | null {
+/** A stored PHC string's parts, or null when it is not ours or asks for too much work. */
+export function parse(stored: string): ParsedHash | null {
   const m = stored.match(PHC);
   if (!m) return null;
   const params = { memoryKiB: Number(m[1]), iterations: Number(m[2]), parallelism: Number(m[3]) };
   // A stored string asking for absurd work would be a denial of service on login.
   if (
-    params.memoryKiB < 8 || params.memoryKiB > 1_048_576 || params.iterations < 1 ||
-    params.iterations > 64 || params.parallelism < 1 || params.parallelism > 16
+    params.memoryKiB < 8 || params.memoryKiB > 262_144 || params.iterations < 1 ||
+    params.iterations > 16 || params.parallelism < 1 || params.parallelism > 16
   ) return null;
   try {
     return { params, salt: fromB64(m[4]), hash: fromB64(m[5]) };

@@ -5,6 +5,7 @@ import {
   dummyHash,
   hashPassword,
   needsRehash,
+  parse,
   PASSWORD_PARAMS,
   verifyPassword,
 } from "./passwords.ts";
@@ -34,8 +35,12 @@ Deno.test("argon2id password hashes", async (t) => {
       assert.equal(await verifyPassword("x", bad), false, bad);
     }
     // Absurd cost parameters in a stored string are refused rather than computed.
-    const huge = stored.replace("m=19456", "m=99999999");
-    assert.equal(await verifyPassword("correct horse battery staple", huge), false);
+    assert.notEqual(parse(stored), null);
+    for (const costly of [["m=19456", "m=262145"], ["t=2", "t=17"], ["p=1", "p=17"]]) {
+      const huge = stored.replace(costly[0], costly[1]);
+      assert.equal(parse(huge), null, `${costly[1]} would be computed`);
+      assert.equal(await verifyPassword("correct horse battery staple", huge), false, costly[1]);
+    }
   });
 
   await t.step("needsRehash flags weaker parameters only", async () => {
