@@ -2,6 +2,7 @@
 // accepting, drain in-flight requests (src/http/serve.ts), then close the stores.
 import { createApp } from "./src/app.ts";
 import { ensureAdmin } from "./src/auth/bootstrap.ts";
+import { dropAllCachedGrants } from "./src/auth/principal.ts";
 import { type Config, ConfigError, loadConfig } from "./src/config.ts";
 import { bufferedStdout, createLogger } from "./src/log.ts";
 import { loadMigrations } from "./src/migrate/files.ts";
@@ -22,7 +23,13 @@ async function start(config: Config): Promise<void> {
 
   const stores = await openStores(cfg, log, { signingKey: jwtSecret });
   const applied = await migrateUp(stores.relational, await loadMigrations());
-  if (applied.length > 0) log.info("migrations applied", { versions: applied });
+  if (applied.length > 0) {
+    log.info("migrations applied", { versions: applied });
+    // A migration may have changed role JSON; cached grants would keep the old one for 15 min.
+    await dropAllCachedGrants(stores.cache).catch((err) =>
+      log.warn("cached grants not dropped after migrations", { error: String(err) })
+    );
+  }
   const admin = await ensureAdmin({ db: stores.relational, log }, cfg.auth);
   if (admin === "created") {
     log.info("admin created from ADMIN_EMAIL", { email: cfg.auth.adminEmail });

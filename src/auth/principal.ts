@@ -2,6 +2,7 @@
 // the companies whose rows they may see. Loaded from the relational store, cached 15 minutes
 // under user:{id}:permissions, and dropped on every instance when roles change.
 import { z } from "zod";
+import type { CacheStore } from "../stores/cache/port.ts";
 import type { Queryable } from "../stores/relational/port.ts";
 import type { ReadThroughCache } from "../caching/read_through.ts";
 import type { Invalidation } from "../caching/invalidation_outbox.ts";
@@ -90,4 +91,21 @@ export async function loadGrants(
 export function grantsInvalidation(userId: string): Invalidation {
   const key = permissionsKey(userId);
   return { namespace: key, dropKeys: [key], channel: GRANTS_CHANNEL, message: userId };
+}
+
+/**
+ * Drops every user's cached grants, for when role JSON changed under them (a migration): the next
+ * read of each reloads from the database. Returns how many entries went.
+ */
+export async function dropAllCachedGrants(cache: CacheStore): Promise<number> {
+  let dropped = 0;
+  // SCAN in batches; each batch deleted before the next, so the loop ends when none are left.
+  for (let round = 0; round < 10_000; round++) {
+    const keys = await cache.scan(permissionsKey("*"), 1000);
+    if (keys.length === 0) break;
+    const n = await cache.del(...keys);
+    if (n === 0) break; // nothing deletable came back: never spin
+    dropped += n;
+  }
+  return dropped;
 }
