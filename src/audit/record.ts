@@ -33,6 +33,8 @@ export interface AuditActor {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
+  /** The caller's session (refresh-token family), when the access token names one. */
+  sessionId?: string | null;
 }
 
 /** camelCase keys (common inside JSON columns) are judged as their snake_case form. */
@@ -73,6 +75,7 @@ export function auditActor(c: Context<AppEnv>, clientIp: string | null): AuditAc
     ip: clientIp && IP.test(clientIp) ? clientIp : null,
     userAgent: c.req.header("User-Agent")?.slice(0, 500) ?? null,
     requestId: c.get("requestId") ?? null,
+    sessionId: principal?.sessionId ?? null,
   };
 }
 
@@ -85,11 +88,11 @@ export async function recordAudit(tx: Queryable, actor: AuditActor, entry: Audit
   await tx.query(
     `insert into audit_logs
        (user_id, agent_id, action, resource_type, resource_id, old_values, new_values,
-        ip_address, user_agent, request_id)
+        ip_address, user_agent, request_id, session_id)
      values ($1::uuid,
              coalesce($2::uuid, case when $11::boolean
                then (select a.id from agents a where a.user_id = $1::uuid) end),
-             $3, $4, $5, $6, $7, $8::inet, $9, $10)`,
+             $3, $4, $5, $6, $7, $8::inet, $9, $10, $12)`,
     [
       actor.userId,
       actor.agentId ?? null,
@@ -102,6 +105,7 @@ export async function recordAudit(tx: Queryable, actor: AuditActor, entry: Audit
       actor.userAgent,
       actor.requestId,
       (actor.agentAccount ?? false) && actor.userId !== null,
+      actor.sessionId ?? null,
     ],
     { name: "audit_insert" },
   );

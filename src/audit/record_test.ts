@@ -81,6 +81,7 @@ Deno.test("auditActor: only agente_ia callers have their agent looked up", async
         roles: roles.split(",").filter(Boolean),
         permissions: {},
         companyIds: [],
+        ...(c.req.header("X-Sid") ? { sessionId: c.req.header("X-Sid") } : {}),
       });
     }
     await next();
@@ -90,7 +91,12 @@ Deno.test("auditActor: only agente_ia callers have their agent looked up", async
     return c.text("ok");
   });
   const call = (headers: Record<string, string>) => app.request("/", { headers });
-  await call({ "X-Roles": "comercial,agente_ia", "User-Agent": "ua", "X-Ip": "192.0.2.1" });
+  await call({
+    "X-Roles": "comercial,agente_ia",
+    "User-Agent": "ua",
+    "X-Ip": "192.0.2.1",
+    "X-Sid": "s1",
+  });
   await call({ "X-Roles": "comercial", "X-Ip": "not an ip" });
   await call({});
   assert.deepEqual(seen, [
@@ -100,8 +106,23 @@ Deno.test("auditActor: only agente_ia callers have their agent looked up", async
       ip: "192.0.2.1",
       userAgent: "ua",
       requestId: "req-1",
+      sessionId: "s1",
     },
-    { userId: "u1", agentAccount: false, ip: null, userAgent: null, requestId: "req-1" },
-    { userId: null, agentAccount: false, ip: null, userAgent: null, requestId: "req-1" },
+    {
+      userId: "u1",
+      agentAccount: false,
+      ip: null,
+      userAgent: null,
+      requestId: "req-1",
+      sessionId: null,
+    },
+    {
+      userId: null,
+      agentAccount: false,
+      ip: null,
+      userAgent: null,
+      requestId: "req-1",
+      sessionId: null,
+    },
   ]);
 });
