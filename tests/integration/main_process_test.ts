@@ -1,5 +1,6 @@
 // main.ts as a user runs it: a fresh data folder with no server variables answers /health and
-// /ready, a second start on the same folder keeps the accounts and the token secret, SIGTERM
+// /ready and has the admin ADMIN_EMAIL names, a second start on the same folder keeps the
+// accounts and the token secret (and a changed ADMIN_PASSWORD changes nothing), SIGTERM
 // stops it with exit code 0 after closing the stores, and a bad PORT stops start-up naming it.
 // Draining in-flight requests is tested on src/http/serve.ts, where it can be done without
 // racing the signal; how fast main.ts starts is measured by `deno task bench`.
@@ -87,11 +88,27 @@ Deno.test({
   async fn(t) {
     const dataDir = await Deno.makeTempDir({ prefix: "polystore-main-" });
     const account = { email: "first.user@example.test", password: "a long enough password" };
+    const admin = { email: "Boss@Example.test", password: "the first admin password" };
+    const adminEnv = (password: string) => ({
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: password,
+    });
+    const rolesOf = async (url: string, creds: { email: string; password: string }) => {
+      const login = await post(`${url}/api/v1/auth/login`, creds);
+      if (login.status !== 200) return login.status;
+      const { access_token } = await login.json() as { access_token: string };
+      const me = await fetch(`${url}/api/v1/auth/me`, {
+        headers: { Authorization: `Bearer ${access_token}` },
+      });
+      return (await me.json() as { roles: string[] }).roles;
+    };
     try {
       await t.step("fresh folder: /health 200, /ready 200 with five embedded stores", async () => {
-        const r = spawn(baseEnv(dataDir, freePort()));
+        const r = spawn({ ...baseEnv(dataDir, freePort()), ...adminEnv(admin.password) });
         try {
           await waitHealthy(r);
+          // ADMIN_EMAIL and ADMIN_PASSWORD made the first admin.
+          assert.deepEqual(await rolesOf(r.url, admin), ["admin"]);
           const ready = await fetch(`${r.url}/ready`);
           assert.equal(ready.status, 200);
           const body = await ready.json() as {
@@ -116,9 +133,15 @@ Deno.test({
       });
 
       await t.step("second start: the account and the token secret are still there", async () => {
-        const r = spawn(baseEnv(dataDir, freePort()));
+        // A changed ADMIN_PASSWORD never changes the existing admin.
+        const r = spawn({ ...baseEnv(dataDir, freePort()), ...adminEnv("a different password") });
         try {
           await waitHealthy(r);
+          assert.deepEqual(await rolesOf(r.url, admin), ["admin"]);
+          assert.equal(
+            await rolesOf(r.url, { email: admin.email, password: "a different password" }),
+            401,
+          );
           const login = await post(`${r.url}/api/v1/auth/login`, account);
           assert.equal(login.status, 200);
           const { access_token } = await login.json() as { access_token: string };
