@@ -7,7 +7,10 @@
 // counts the day from agent_logs while it holds the agent's row lock (routes.ts), and writes the
 // exact new totals into the counters before that lock is released, so the counters never drift
 // for long. The counters serve reads of the budget; when the cache lost them they are rebuilt from
-// agent_logs under a cache lock, so a burst of reads runs one rebuild, not one each.
+// agent_logs under a cache lock, so a burst of reads runs one rebuild, not one each. A run whose
+// totals the cache refused leaves an owed drop of the counters in the outbox (counterDrop), so a
+// copy from before an outage is not served once the cache is back.
+import type { Invalidation } from "../caching/invalidation_outbox.ts";
 import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
 import type { Queryable } from "../stores/relational/port.ts";
@@ -18,6 +21,19 @@ export const tokensKey = (agentId: string, date: string) => `agent:${agentId}:to
 export const spendingKey = (agentId: string, date: string) =>
   `agent:${agentId}:spending_daily:${date}`;
 const rebuildLockKey = (agentId: string) => `lock:agent:${agentId}:budget_rebuild`;
+
+/**
+ * The outbox entry that drops the day's counters of `agentId` (applied after commit, else by any
+ * instance's drain once the cache answers). Its namespace only names the entry: the counters are
+ * plain keys, which dropKeys removes.
+ */
+export function counterDrop(agentId: string, nowMs: number): Invalidation {
+  const date = utcDate(nowMs);
+  return {
+    namespace: "agent_budget",
+    dropKeys: [tokensKey(agentId, date), spendingKey(agentId, date)],
+  };
+}
 
 const LOCK_TTL_MS = 5_000;
 const WAIT_STEP_MS = 25;
@@ -107,7 +123,8 @@ export const addCost = (a: number, b: number) => Math.round((a + b) * 10_000) / 
 /**
  * Writes the day's exact totals into the counters. Called while the run's transaction still holds
  * the agent's row lock, so writes for one agent are ordered and the last one is the newest count.
- * Returns false when the cache refused; then the counters are dropped so that the next read
+ * Returns false when the cache refused; then the counters are dropped (best effort: the cache may
+ * refuse that too, which is why the caller also records counterDrop) so that the next read
  * rebuilds them rather than trusting a copy that misses this run.
  */
 export async function storeUsage(

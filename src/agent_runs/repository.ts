@@ -1,6 +1,5 @@
-// SQL for agent runs: the agent's limits (optionally locking its row), one agent_logs insert, pages
-// of runs bounded to a created_at range (the partition key, so only those partitions are read),
-// day sums.
+// SQL for agent runs: the agent's limits (optionally locking its row, with its service account), one
+// agent_logs insert, pages of runs bounded to a created_at range (the partition key), day sums.
 import type { Queryable } from "../stores/relational/port.ts";
 import { cursorTs, type KeysetPosition } from "../reports/keyset_cursor.ts";
 import type { AgentLog, AgentRun } from "./schemas.ts";
@@ -10,6 +9,9 @@ export type AgentLimits = {
   daily_token_limit: number | null;
   daily_cost_limit: number | null;
 };
+
+/** The limits and the agent's service account (agents.user_id), which may record its runs. */
+export type LockedAgent = AgentLimits & { user_id: string | null };
 
 type LimitsRow = {
   id: string;
@@ -36,16 +38,18 @@ export async function findAgentLimits(db: Queryable, id: string): Promise<AgentL
  * The agent's limits, locking its row until `tx` ends: every run of one agent, on any instance,
  * takes this lock before counting the day's usage, so runs are checked one after another. NO KEY
  * UPDATE, not UPDATE: rows that merely reference the agent (audit_logs, lead_interactions) can
- * still be inserted meanwhile.
+ * still be inserted meanwhile. Also returns the agent's service account, whom the caller is checked
+ * against before anything is counted.
  */
-export async function lockAgentLimits(tx: Queryable, id: string): Promise<AgentLimits | null> {
-  const r = await tx.query<LimitsRow>(
-    `select id, daily_token_limit, daily_cost_limit from agents where id = $1
+export async function lockAgentLimits(tx: Queryable, id: string): Promise<LockedAgent | null> {
+  const r = await tx.query<LimitsRow & { user_id: string | null }>(
+    `select id, daily_token_limit, daily_cost_limit, user_id from agents where id = $1
         for no key update`,
     [id],
     { name: "agent_limits_lock" },
   );
-  return r.rows[0] ? toLimits(r.rows[0]) : null;
+  const row = r.rows[0];
+  return row ? { ...toLimits(row), user_id: row.user_id ?? null } : null;
 }
 
 const LOG_COLUMNS = `id, agent_id, task_id, level::text as level, action, input_data, output_data,

@@ -1,11 +1,15 @@
-// Agent runs and budgets: POST /agents/{id}/logs records a run into the partitioned agent_logs
-// and updates the agent's daily counters, refusing with 429 once the day's token or cost limit is
-// already reached (checked under the agent's row lock, so concurrent runs on any number of
-// instances cannot overshoot it); GET lists runs newest first within a bounded time range.
+// Agent runs and budgets: POST /agents/{id}/logs records a run of the caller's own agent (any
+// agent for those who may configure agents), refusing with 429 once the day's token or cost limit
+// is reached (checked under the agent's row lock, so concurrent runs on any number of instances
+// cannot overshoot it); GET lists runs newest first within a bounded time range.
 import { createRoute, type z } from "@hono/zod-openapi";
 import { auditActor, recordAudit } from "../audit/record.ts";
+import { grants } from "../auth/permissions.ts";
+import type { Principal } from "../auth/principal.ts";
+import { applyAfterCommit, recordInvalidation } from "../caching/invalidation_outbox.ts";
 import { notFound, tooManyRequests, unprocessable } from "../errors.ts";
 import { clientIp } from "../http/client_ip.ts";
+import { principalOf } from "../http/guard.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { Deps } from "../http/types.ts";
 import { decodeCursor, encodeCursor } from "../reports/keyset_cursor.ts";
@@ -13,6 +17,7 @@ import { problems } from "../reports/openapi_common.ts";
 import { DAY_MS, msToNextUtcMidnight, utcDate } from "../reports/utc.ts";
 import {
   addCost,
+  counterDrop,
   dayUsage,
   dropUsage,
   reachedLimit,
@@ -28,6 +33,7 @@ import {
   insertRun,
   listRuns,
   lockAgentLimits,
+  type LockedAgent,
 } from "./repository.ts";
 import {
   AgentLogListSchema,
@@ -55,7 +61,8 @@ const record = createRoute({
   method: "post",
   path: "/agents/{id}/logs",
   tags,
-  summary: "Record a run; 429 when the agent's daily token or cost limit is already reached",
+  summary: "Record a run of the caller's own agent (any agent with agents/update); 429 when its " +
+    "daily token or cost limit is already reached",
   security,
   request: {
     params: AgentParam,
@@ -94,6 +101,16 @@ const budget = createRoute({
   responses: { 200: json(BudgetSchema, "Usage and limits"), ...problems(401, 403, 404) },
 });
 
+/**
+ * Whether `caller` may record runs for `agent`. Those who may configure agents (agents/update:
+ * admin, diretor) may for any agent; anyone else (an agente_ia account holds only
+ * agent_logs/create) only for the agent whose service account (user_id) they are, or they could
+ * spend another agent's daily budget and have the audit trail name that agent.
+ */
+function mayRecordFor(caller: Principal, agent: LockedAgent): boolean {
+  return agent.user_id === caller.userId || grants(caller.permissions, "agents", "update");
+}
+
 function budgetBody(agent: AgentLimits, usage: Usage, nowMs: number) {
   return {
     agent_id: agent.id,
@@ -111,6 +128,7 @@ export function agentRunsRoutes(deps: Deps) {
   const app = createRouter();
   const db = deps.stores.relational;
   const budgetDeps = { db, cache: deps.stores.cache, log: deps.log };
+  const outboxDeps = { ...budgetDeps, cached: deps.cached };
 
   async function agentOr404(id: string): Promise<AgentLimits> {
     const agent = await findAgentLimits(db, id);
@@ -124,13 +142,18 @@ export function agentRunsRoutes(deps: Deps) {
     const nowMs = deps.now();
     const at = new Date(nowMs);
     const tokens = run.tokens_input + run.tokens_output;
+    const caller = principalOf(c);
+    // The path's agent: mayRecordFor below proves it is the caller's own agent, or that the caller
+    // may record for any agent.
     const actor = { ...auditActor(c, clientIp(c, deps.config.trustProxy)), agentId: id };
-    let countersWritten = false;
+    let countersTouched = false;
     const recorded = await db.transaction(async (tx) => {
       // Holding the agent's row lock, the day's sum counts every run committed before ours and
       // no other run of this agent can commit between the check and our insert, on any instance.
+      // The lock also keeps agents.user_id (a unique, so key, column) from changing meanwhile.
       const agent = await lockAgentLimits(tx, id);
-      if (!agent) throw notFound("No such agent");
+      // Someone else's agent answers as a missing one: ids of other agents cannot be probed.
+      if (!agent || !mayRecordFor(caller, agent)) throw notFound("No such agent");
       const before = await dayUsage(tx, id, nowMs);
       // The check is on usage before this run: a run that starts under the limit is accepted
       // even if it ends over it; the next one is refused.
@@ -148,19 +171,25 @@ export function agentRunsRoutes(deps: Deps) {
       });
       const after = { tokens: before.tokens + tokens, cost: addCost(before.cost, run.cost) };
       // Still under the lock, so counter writes for this agent land in commit order.
-      countersWritten = await storeUsage(budgetDeps, id, nowMs, after);
-      return { agent, log, after };
+      countersTouched = true;
+      const written = await storeUsage(budgetDeps, id, nowMs, after);
+      // The cache refused, so it may still hold counters without this run (its drop may have
+      // failed too): the outbox owes their drop, committed with the run, so that no instance
+      // serves them once the cache is back.
+      const owed = written ? null : counterDrop(id, nowMs);
+      const owedId = owed ? await recordInvalidation(tx, owed) : null;
+      return { agent, log, after, owed, owedId };
     }).catch(async (err) => {
-      // The counters already hold this run, which did not commit after all.
-      if (countersWritten) await dropUsage(budgetDeps, id, nowMs);
+      // The counters may already hold this run, which did not commit after all.
+      if (countersTouched) await dropUsage(budgetDeps, id, nowMs);
       throw err;
     });
-    const { agent, log, after } = recorded;
+    const { agent, log, after, owed, owedId } = recorded;
+    if (owed && owedId) await applyAfterCommit(outboxDeps, owed, owedId);
     c.header("Location", `/api/v1/agents/${id}/logs/${log.id}`);
-    return c.json(
-      { ...log, budget: budgetBody(agent, { ...after, source: "database" }, nowMs) },
-      201,
-    );
+    // Counted from agent_logs under the agent's lock, whatever state the cache is in.
+    const usage: Usage = { ...after, source: "database" };
+    return c.json({ ...log, budget: budgetBody(agent, usage, nowMs) }, 201);
   });
 
   app.openapi(list, async (c) => {

@@ -55,8 +55,9 @@ export const BudgetSchema = z.object({
   resets_at: z.string().openapi({ description: "Next 00:00 UTC" }),
   source: z.enum(["cache", "rebuilt", "database"]).openapi({
     description: "cache: the counters; rebuilt: recomputed from agent_logs into the cache; " +
-      "database: counted from agent_logs, as recording a run always does (under the agent's " +
-      "lock) and reading the budget does while the cache is unavailable",
+      "database: counted from agent_logs. A recorded run's answer is always database (a run " +
+      "is admitted on the day's sum from agent_logs, under the agent's lock, whatever the " +
+      "cache holds); reading the budget says database only while the cache is unavailable",
   }),
 }).openapi("AgentBudget");
 
@@ -69,7 +70,8 @@ export const AgentLogListSchema = z.object({
   next_cursor: z.string().nullable(),
 }).openapi("AgentLogList");
 
-export const LogsQuery = z.object({
+// Strict, as every list of the API: an unknown parameter is a 422 naming it, not ignored.
+export const LogsQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional().openapi({
     description: "Inclusive; default `to` minus 7 days",
   }),

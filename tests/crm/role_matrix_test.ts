@@ -475,8 +475,14 @@ const CASES: Case[] = [
     name: "agent-logs",
     route: "/agents/:id/logs",
     idParam: "log_id",
-    setup: async ({ fx }) => {
-      const collection = `agents/${id(await fx.agent())}/logs`;
+    setup: async ({ api, fx, users }) => {
+      // agente_ia records only for the agent it is the service account of (agents.user_id).
+      const agent = id(await fx.agent());
+      await api.stores.relational.query("update agents set user_id = $1 where id = $2", [
+        users.agente_ia.id,
+        agent,
+      ]);
+      const collection = `agents/${agent}/logs`;
       const body = () => ({ action: `matrix.${tag()}`, tokens_input: 3, tokens_output: 2 });
       return { collection, item: same(id(await fx.post(collection, body()))), body };
     },
