@@ -10,7 +10,7 @@ import { principalOf } from "../http/guard.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import { decodeCursor, encodeCursor } from "../reports/keyset_cursor.ts";
-import { PageQuery, problems, UuidParam } from "../reports/openapi_common.ts";
+import { problems, UuidParam } from "../reports/openapi_common.ts";
 import {
   type DashboardRow,
   deleteDashboard,
@@ -23,6 +23,7 @@ import {
 } from "./repository.ts";
 import {
   DashboardCreateSchema,
+  DashboardListQuery,
   DashboardListSchema,
   DashboardPatchSchema,
   DashboardSchema,
@@ -56,7 +57,7 @@ const list = createRoute({
   tags,
   summary: "The caller's dashboards, newest first",
   security,
-  request: { query: z.object(PageQuery) },
+  request: { query: DashboardListQuery },
   responses: { 200: json(DashboardListSchema, "A page"), ...problems(401, 403, 422) },
 });
 const create = createRoute({

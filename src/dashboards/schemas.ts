@@ -1,5 +1,6 @@
 // Request and response schemas of the dashboards routes (seed 003's dashboards and metrics).
 import { z } from "@hono/zod-openapi";
+import { PageQuery } from "../reports/openapi_common.ts";
 
 export const METRIC_FIELDS = [
   "ia_efficiency",
@@ -60,7 +61,11 @@ export const MetricsIngestResultSchema = z.object({
   inserted: z.number().int(),
 }).openapi("MetricsIngestResult");
 
-export const MetricsQuery = z.object({
+/** GET /dashboards: a page; strict, so an unknown parameter is a 422 naming it. */
+export const DashboardListQuery = z.strictObject(PageQuery);
+
+// Strict: `?periodo=7d` (seed 003's field name) must not silently give the 24h default.
+export const MetricsQuery = z.strictObject({
   period: z.enum(PERIODS).default("24h").openapi({
     param: { name: "period", in: "query" },
     description: "Window ending now; `all` is every sample",

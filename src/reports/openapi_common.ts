@@ -41,7 +41,10 @@ export function problems<S extends number>(...statuses: S[]) {
   return out;
 }
 
-/** limit (1-200, default 50) and an opaque cursor. */
+/**
+ * limit (1-200, default 50) and an opaque cursor: a shape, spread into a `z.strictObject` so that a
+ * list refuses unknown parameters (422 naming them) as the CRM lists do.
+ */
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50 }),
   cursor: z.string().max(200).optional(),

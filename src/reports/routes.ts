@@ -10,6 +10,7 @@ import { problems } from "./openapi_common.ts";
 import {
   AgentCostsQuery,
   AgentCostsReportSchema,
+  PipelineQuery,
   PipelineReportSchema,
   RevenueQuery,
   RevenueReportSchema,
@@ -28,6 +29,7 @@ const pipeline = createRoute({
   tags: ["reports"],
   summary: "Open deals: count and total value per pipeline stage, every stage in order",
   security,
+  request: { query: PipelineQuery },
   responses: {
     200: {
       description: "One entry per stage",

@@ -7,12 +7,17 @@ export const IsoDate = z.string().refine((s) => parseIsoDate(s) !== null, {
   message: "must be a date YYYY-MM-DD",
 }).openapi({ example: "2026-01-31", format: "date" });
 
-export const RevenueQuery = z.object({
+// Report queries are strict, as every list of the API: an unknown parameter is a 422 naming it.
+
+/** GET /reports/pipeline takes no parameters. */
+export const PipelineQuery = z.strictObject({});
+
+export const RevenueQuery = z.strictObject({
   from: IsoDate.openapi({ param: { name: "from", in: "query" }, example: "2026-01-01" }),
   to: IsoDate.openapi({ param: { name: "to", in: "query" }, example: "2026-06-30" }),
 });
 
-export const AgentCostsQuery = z.object({
+export const AgentCostsQuery = z.strictObject({
   date: IsoDate.optional().openapi({
     param: { name: "date", in: "query" },
     description: "UTC day; today when omitted",

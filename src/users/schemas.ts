@@ -15,7 +15,8 @@ export const AdminUserListSchema = z.object({
   next_cursor: z.string().nullable(),
 }).openapi("AdminUserList");
 
-export const ListUsersQuery = z.object({
+// Strict, as the CRM lists: an unknown parameter is a 422 naming it rather than silently ignored.
+export const ListUsersQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(200).optional(),
   role: role.optional(),
