@@ -13,9 +13,8 @@ import {
   type TestApi,
   type TestUser,
 } from "../support/api.ts";
+import { secondApp } from "../support/second_app.ts";
 import { spendingKey, tokensKey } from "../../src/agent_runs/budget.ts";
-import { createApp } from "../../src/app.ts";
-import { createLogger } from "../../src/log.ts";
 import type { CacheStore } from "../../src/stores/cache/port.ts";
 import { StoreError } from "../../src/stores/errors.ts";
 
@@ -125,28 +124,7 @@ function switchableCache(real: CacheStore) {
   return { cache, state };
 }
 
-/** A second app over the same stores with some replaced and/or a clock; JSON request helper. */
-function appOver(
-  api: TestApi,
-  options: { stores?: Partial<TestApi["stores"]>; now?: () => number } = {},
-) {
-  const logs: Record<string, unknown>[] = [];
-  const app = createApp({ ...api.stores, ...options.stores }, api.app.deps.config, {
-    logger: createLogger("debug", (l) => logs.push(JSON.parse(l))),
-    now: options.now,
-  });
-  const request = (method: string, path: string, opts: { body?: unknown; token?: string } = {}) =>
-    Promise.resolve(app.request(path, {
-      method,
-      headers: {
-        ...(opts.body === undefined ? {} : { "Content-Type": "application/json" }),
-        ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    }));
-  const warned = (re: RegExp) => logs.some((l) => l.level === "warn" && re.test(String(l.msg)));
-  return { request, warned };
-}
+const appOver = secondApp;
 
 const run = (action: string, tokens_input: number, tokens_output: number, cost: number) => ({
   action,

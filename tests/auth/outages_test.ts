@@ -2,10 +2,9 @@
 // (or the documents store) failing every call. Sign-in, tokens and permissions keep working from
 // the relational store; only the grace window and best-effort writes are lost, with warnings.
 import assert from "node:assert/strict";
-import { createApp } from "../../src/app.ts";
-import { createLogger } from "../../src/log.ts";
 import type { Collection, DocumentStore } from "../../src/stores/documents/port.ts";
 import { deadCache, down } from "../support/failing_stores.ts";
+import { secondApp } from "../support/second_app.ts";
 import { apiTest, createUser, json, type TestApi } from "../support/api.ts";
 import { assertProblem, type Pair, PASSWORD, uniqueEmail } from "./helpers.ts";
 
@@ -23,23 +22,7 @@ function deadDocuments(real: DocumentStore): DocumentStore {
   });
 }
 
-function appWith(api: TestApi, stores: Partial<TestApi["stores"]>) {
-  const logs: Record<string, unknown>[] = [];
-  const app = createApp({ ...api.stores, ...stores }, api.app.deps.config, {
-    logger: createLogger("debug", (l) => logs.push(JSON.parse(l))),
-  });
-  const request = (method: string, path: string, opts: { body?: unknown; token?: string } = {}) =>
-    app.request(path, {
-      method,
-      headers: {
-        ...(opts.body === undefined ? {} : { "Content-Type": "application/json" }),
-        ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-  const warned = (re: RegExp) => logs.some((l) => l.level === "warn" && re.test(String(l.msg)));
-  return { request, warned };
-}
+const appWith = (api: TestApi, stores: Partial<TestApi["stores"]>) => secondApp(api, { stores });
 
 apiTest("auth through store outages", async (t, api) => {
   await t.step("cache down: register, login, me, refresh, logout all work", async () => {
