@@ -60,17 +60,15 @@ export async function applyAfterCommit(
   deps: OutboxDeps,
   inv: Invalidation,
   id: string,
-): Promise<boolean> {
+): Promise<void> {
   try {
     await apply(deps, inv, id);
-    return true;
   } catch (err) {
     deps.cached.suspect();
     deps.log.warn("cache invalidation owed; the outbox keeps it until the cache is back", {
       namespace: inv.namespace,
       error: String(err),
     });
-    return false;
   }
 }
 

@@ -5,7 +5,7 @@
 // it lands this instance bypasses that namespace: an outage makes reads slower, never wrong.
 // Invalidations that must survive the instance too go through the outbox
 // (invalidation_outbox.ts); after any cache failure this instance settles that outbox (the
-// `settle` option) before it trusts a cached entry again.
+// `settle` step) before it trusts a cached entry again.
 import type { z } from "zod";
 import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
@@ -32,7 +32,8 @@ export interface Drop {
   prefix?: string;
 }
 
-export interface ReadThroughOptions {
+/** The outbox steps a ReadThroughCache runs (set once by createApp, which owns the outbox). */
+export interface OutboxSteps {
   /**
    * Applies invalidations that other instances may owe (the outbox). Called, once at a time,
    * before the first cached read after a cache failure; while it throws, reads use the database.
@@ -58,17 +59,10 @@ export class ReadThroughCache {
   #settle: (() => Promise<void>) | undefined;
   #owe: ((namespace: string, drop: Drop) => Promise<void>) | undefined;
 
-  constructor(
-    private readonly cache: CacheStore,
-    private readonly log: Logger,
-    options: ReadThroughOptions = {},
-  ) {
-    this.#settle = options.settle;
-    this.#owe = options.owe;
-  }
+  constructor(private readonly cache: CacheStore, private readonly log: Logger) {}
 
-  /** Sets the settle and owe steps after construction (they usually need this cache itself). */
-  setOutbox(steps: Pick<ReadThroughOptions, "settle" | "owe">): void {
+  /** Sets the outbox steps; set after construction because they need this cache itself. */
+  setOutbox(steps: OutboxSteps): void {
     this.#settle = steps.settle;
     this.#owe = steps.owe;
   }

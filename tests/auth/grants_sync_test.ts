@@ -2,16 +2,10 @@
 // Redis, each keeping grants in process. A change made on one is seen on the other at once
 // (publish/subscribe), and while the subscription is cut no instance trusts what it kept.
 import assert from "node:assert/strict";
+import { freePort } from "../support/ports.ts";
 import { createUser, json, openTestApi, SERVER_VARS, type TestApi } from "../support/api.ts";
 import { createPrivateServer } from "../support/private_servers.ts";
 import { serverTest } from "../support/profile.ts";
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 async function rolesOf(api: TestApi, token: string): Promise<string[]> {
   const res = await api.request("GET", "/api/v1/auth/me", { token });

@@ -1,6 +1,7 @@
 // Registers the cache contract for the in-process adapter (always) and Redis (REDIS_URL), plus
 // the Redis failure modes: a closed port fails fast, and a restarted server is picked up again.
 import assert from "node:assert/strict";
+import { freePort } from "../support/ports.ts";
 import { openMemoryCache } from "../../src/stores/cache/memory.ts";
 import { openRedisCache } from "../../src/stores/cache/redis.ts";
 import { isStoreError } from "../../src/stores/errors.ts";
@@ -89,14 +90,6 @@ Deno.test("cache: redis on a closed port fails fast as unavailable, never hangs"
   }
   assert.ok(performance.now() - started < 3000, "open + calls + close took 3 s or more");
 });
-
-/** A free TCP port on 127.0.0.1, found by binding port 0 and letting it go. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
 
 /** Starts a throwaway redis-server (the binary scripts/services.sh installs) and waits for it. */
 async function startRedis(port: number): Promise<Deno.ChildProcess> {

@@ -5,16 +5,10 @@
 // Draining in-flight requests is tested on src/http/serve.ts, where it can be done without
 // racing the signal; how fast main.ts starts is measured by `deno task bench`.
 import assert from "node:assert/strict";
+import { freePort } from "../support/ports.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const START_LIMIT_MS = 60_000;
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 // Only what a new user's shell would have: no store URLs, so every role is embedded.
 function baseEnv(dataDir: string, port: number): Record<string, string> {
