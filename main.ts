@@ -13,6 +13,7 @@ import { openStores } from "./src/stores/mod.ts";
 import { STORE_ROLES } from "./src/stores/types.ts";
 import { startBackgroundJobs } from "./src/system/background.ts";
 import { startGrantsSync } from "./src/auth/grants_sync.ts";
+import { startDomainJobs } from "./src/domains.ts";
 
 async function start(config: Config): Promise<void> {
   const started = performance.now();
@@ -38,6 +39,7 @@ async function start(config: Config): Promise<void> {
   const stopJobs = await startBackgroundJobs(stores, log);
   const app = createApp(stores, cfg, { logger: log });
   const stopGrantsSync = await startGrantsSync(app.deps);
+  const stopDomainJobs = await startDomainJobs(app.deps);
   const served = serve((req, info) => app.fetch(req, { info }), {
     port: cfg.port,
     hostname: cfg.host,
@@ -57,6 +59,7 @@ async function start(config: Config): Promise<void> {
 
   await served.finished;
   stopJobs();
+  await stopDomainJobs();
   await stopGrantsSync();
   await stores.close();
   log.info("stopped");

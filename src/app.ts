@@ -22,12 +22,7 @@ import { refreshTokenOwner } from "./auth/refresh_tokens.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
 import { systemRoutes } from "./system/routes.ts";
 import { SIGNED_URL_MOUNT, signedUrlRouter } from "./files/signed_url_routes.ts";
-import { authRoutes } from "./auth/routes.ts";
-import { AUTH_PERMISSIONS } from "./auth/route_permissions.ts";
-import { crmRoutes } from "./crm/routes.ts";
-import { CRM_PERMISSIONS } from "./crm/route_permissions.ts";
-import { reportsRoutes } from "./reports/routes.ts";
-import { REPORTS_PERMISSIONS } from "./reports/route_permissions.ts";
+import { DOMAINS } from "./domains.ts";
 import type { Stores } from "./stores/types.ts";
 import { ReadThroughCache } from "./caching/read_through.ts";
 import { drainOutbox, recordInvalidation } from "./caching/invalidation_outbox.ts";
@@ -70,9 +65,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
   const metrics = createHttpMetrics();
   const permissions = joinPermissionTables(
     SYSTEM_PERMISSIONS,
-    AUTH_PERMISSIONS,
-    CRM_PERMISSIONS,
-    REPORTS_PERMISSIONS,
+    ...DOMAINS.map((d) => d.permissions),
   );
 
   const app = createRouter();
@@ -126,9 +119,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
 
   app.route("/", systemRoutes(deps, metrics.registry));
   app.route(SIGNED_URL_MOUNT, signedUrlRouter(stores.objects));
-  app.route("/api/v1", authRoutes(deps));
-  app.route("/api/v1", crmRoutes(deps));
-  app.route("/api/v1", reportsRoutes(deps));
+  for (const domain of DOMAINS) app.route(domain.mount, domain.routes(deps));
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

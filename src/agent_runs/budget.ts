@@ -14,7 +14,7 @@ import type { Invalidation } from "../caching/invalidation_outbox.ts";
 import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
 import type { Queryable } from "../stores/relational/port.ts";
-import { msToNextUtcMidnight, utcDate, utcDayBounds } from "../reports/utc.ts";
+import { msToNextUtcMidnight, utcDate, utcDayBounds } from "../shared/utc.ts";
 import { sumUsage } from "./repository.ts";
 
 export const tokensKey = (agentId: string, date: string) => `agent:${agentId}:tokens_daily:${date}`;

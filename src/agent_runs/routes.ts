@@ -12,9 +12,9 @@ import { clientIp } from "../http/client_ip.ts";
 import { principalOf } from "../http/guard.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { Deps } from "../http/types.ts";
-import { decodeCursor, encodeCursor } from "../reports/keyset_cursor.ts";
-import { problems } from "../reports/openapi_common.ts";
-import { DAY_MS, msToNextUtcMidnight, utcDate } from "../reports/utc.ts";
+import { decodeCursor, encodeCursor } from "../shared/keyset_cursor.ts";
+import { problems } from "../shared/openapi.ts";
+import { DAY_MS, msToNextUtcMidnight, utcDate } from "../shared/utc.ts";
 import {
   addCost,
   counterDrop,

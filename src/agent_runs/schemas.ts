@@ -1,7 +1,7 @@
 // Request and response schemas of the agent-runs routes: one agent_logs row per run, the list of
 // runs, and the agent's daily budget.
 import { z } from "@hono/zod-openapi";
-import { PageQuery } from "../reports/openapi_common.ts";
+import { PageQuery } from "../shared/openapi.ts";
 
 const LEVELS = ["debug", "info", "warning", "error", "critical"] as const;
 const JsonObject = z.record(z.string(), z.unknown());

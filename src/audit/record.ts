@@ -2,7 +2,8 @@
 // audit entry commit or roll back together. Secret-looking fields never reach old/new values.
 import type { Context } from "hono";
 import type { Queryable } from "../stores/relational/port.ts";
-import type { AppEnv } from "../http/types.ts";
+import type { AppEnv, Deps } from "../http/types.ts";
+import { clientIp } from "../http/client_ip.ts";
 
 // Names of secrets, not every column that mentions one: `daily_token_limit` and
 // `total_tokens_used` are business figures an auditor needs to see.
@@ -77,6 +78,11 @@ export function auditActor(c: Context<AppEnv>, clientIp: string | null): AuditAc
     requestId: c.get("requestId") ?? null,
     sessionId: principal?.sessionId ?? null,
   };
+}
+
+/** `auditActor` for the current request, reading the client address as the config says. */
+export function requestActor(c: Context<AppEnv>, deps: Pick<Deps, "config">): AuditActor {
+  return auditActor(c, clientIp(c, deps.config.trustProxy));
 }
 
 /**

@@ -1,7 +1,7 @@
 // SQL for dashboards and their metric samples. Every statement names the owner, so a dashboard
 // of another user is simply not found.
 import type { Queryable } from "../stores/relational/port.ts";
-import { cursorTs, type KeysetPosition } from "../reports/keyset_cursor.ts";
+import { cursorTs, type KeysetPosition } from "../shared/keyset_cursor.ts";
 import type { MetricSample } from "./schemas.ts";
 
 export type DashboardRow = {

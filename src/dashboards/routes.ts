@@ -9,8 +9,8 @@ import { clientIp } from "../http/client_ip.ts";
 import { principalOf } from "../http/guard.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
-import { decodeCursor, encodeCursor } from "../reports/keyset_cursor.ts";
-import { problems, UuidParam } from "../reports/openapi_common.ts";
+import { decodeCursor, encodeCursor } from "../shared/keyset_cursor.ts";
+import { problems, UuidParam } from "../shared/openapi.ts";
 import {
   type DashboardRow,
   deleteDashboard,

@@ -1,6 +1,6 @@
 // Request and response schemas of the dashboards routes (seed 003's dashboards and metrics).
 import { z } from "@hono/zod-openapi";
-import { PageQuery } from "../reports/openapi_common.ts";
+import { PageQuery } from "../shared/openapi.ts";
 
 export const METRIC_FIELDS = [
   "ia_efficiency",

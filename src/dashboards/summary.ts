@@ -3,7 +3,7 @@
 // buckets when there are more samples. Cached 5 minutes per owner, dashboard and period.
 import type { ReadThroughCache } from "../caching/read_through.ts";
 import type { Queryable } from "../stores/relational/port.ts";
-import { cursorTs } from "../reports/keyset_cursor.ts";
+import { cursorTs } from "../shared/keyset_cursor.ts";
 import {
   METRIC_FIELDS,
   type MetricsSummary,

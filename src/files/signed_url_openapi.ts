@@ -2,7 +2,7 @@
 // through app.openapi: see registerSignedUrlDocs for why.
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Env } from "hono";
-import { ProblemSchema } from "../reports/openapi_common.ts";
+import { ProblemSchema } from "../shared/openapi.ts";
 
 /**
  * The Hono path both signed-URL routers serve. `{.+}` lets the key span "/" segments; OpenAPI

@@ -19,4 +19,10 @@ export interface Domain {
   readonly permissions: PermissionTable;
   /** Builds its router; called once per app. */
   routes(deps: Deps): OpenAPIHono<AppEnv>;
+  /**
+   * Starts the domain's background work (workers, projectors, sweeps, schedules) and returns its
+   * stop. Not called by createApp, which has no lifecycle: main.ts calls it once per process, and
+   * tests call it where they need the work to run. Every job must be safe with several instances.
+   */
+  jobs?(deps: Deps): Promise<() => Promise<void>>;
 }

@@ -6,7 +6,7 @@ import { createRouter } from "../http/openapi.ts";
 import type { Deps } from "../http/types.ts";
 import { agentRunsRoutes } from "../agent_runs/routes.ts";
 import { dashboardsRoutes } from "../dashboards/routes.ts";
-import { problems } from "./openapi_common.ts";
+import { problems } from "../shared/openapi.ts";
 import {
   AgentCostsQuery,
   AgentCostsReportSchema,
@@ -16,7 +16,7 @@ import {
   RevenueReportSchema,
 } from "./schemas.ts";
 import { agentCosts, pipelineReport, revenueMonthly } from "./service.ts";
-import { parseIsoDate, utcDayBounds } from "./utc.ts";
+import { parseIsoDate, utcDayBounds } from "../shared/utc.ts";
 
 /** Longest revenue range one request may ask for: five years (plus leap days). */
 export const MAX_REVENUE_RANGE_DAYS = 5 * 366;

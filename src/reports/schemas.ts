@@ -1,6 +1,6 @@
 // Request and response schemas of the report routes (zod, so /openapi.json describes them).
 import { z } from "@hono/zod-openapi";
-import { parseIsoDate } from "./utc.ts";
+import { parseIsoDate } from "../shared/utc.ts";
 
 /** A calendar date YYYY-MM-DD that exists (2026-02-30 is refused). */
 export const IsoDate = z.string().refine((s) => parseIsoDate(s) !== null, {

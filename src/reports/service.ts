@@ -2,7 +2,7 @@
 // money rounded to the column's scale, totals summed in integer units so no float drift shows.
 import type { Queryable } from "../stores/relational/port.ts";
 import { AGENT_COSTS_SQL, PIPELINE_SQL, REVENUE_MONTHLY_SQL } from "./queries.ts";
-import { DAY_MS, monthsBetween, utcDate } from "./utc.ts";
+import { DAY_MS, monthsBetween, utcDate } from "../shared/utc.ts";
 
 /** Sums decimals with `scale` digits after the point exactly (as integers), returning a number. */
 export function sumDecimal(values: readonly number[], scale: number): number {

@@ -10,7 +10,7 @@ import { applyAfterCommit, recordInvalidation } from "../caching/invalidation_ou
 import type { RoleName } from "../auth/roles.ts";
 import { conflict, notFound, unprocessable } from "../errors.ts";
 import type { Queryable } from "../stores/relational/port.ts";
-import { cursorTs, decodeCursor, encodeCursor } from "../reports/keyset_cursor.ts";
+import { cursorTs, decodeCursor, encodeCursor } from "../shared/keyset_cursor.ts";
 
 /** A user as the admin list shows it. */
 export interface AdminUser extends UserProfile {

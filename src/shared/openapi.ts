@@ -1,5 +1,5 @@
-// OpenAPI pieces shared by the reports, dashboards and agent-runs routes: the problem+json
-// response and list query parameters.
+// OpenAPI pieces every domain shares: the one problem+json response, the status descriptions,
+// `json()` bodies, bearer `security`, list query parameters, uuid path parameters and If-Match.
 import { z } from "@hono/zod-openapi";
 
 export const ProblemSchema = z.object({
@@ -52,4 +52,21 @@ export const PageQuery = {
 
 export const UuidParam = z.object({
   id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
+});
+
+/** Bearer-token security, for every route that is not public. */
+export const security = [{ bearer: [] }];
+
+/** A JSON request or response body with its description. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+/** The optional If-Match request header (412 when stale). */
+export const IfMatchHeader = z.object({
+  "if-match": z.string().optional().openapi({
+    param: { name: "if-match", in: "header" },
+    description: "The ETag last read; 412 when the resource changed since",
+  }),
 });
