@@ -1,17 +1,10 @@
 // OpenAPI pieces shared by the generated resource routes: the problem+json response, path
 // parameters and the If-Match header.
 import { z } from "@hono/zod-openapi";
+import { ProblemSchema } from "../shared/openapi.ts";
 import type { Resource } from "./resource.ts";
 
-export const ProblemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  instance: z.string().optional(),
-  request_id: z.string().nullable(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-}).openapi("Problem");
+export { ProblemSchema };
 
 const DESCRIPTIONS: Record<number, string> = {
   401: "No valid access token",
