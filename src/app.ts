@@ -16,17 +16,20 @@ import { rateLimit } from "./http/rate_limit.ts";
 import { requestId } from "./http/request_id.ts";
 import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissions.ts";
 import type { Deps } from "./http/types.ts";
-import { createAuthenticator } from "./auth/authenticate.ts";
-import { accessClaims } from "./auth/access_claims.ts";
-import { refreshTokenOwner } from "./auth/refresh_tokens.ts";
-import { createTokenService, type TokenService } from "./auth/tokens.ts";
+import {
+  accessClaims,
+  createAuthenticator,
+  createTokenService,
+  GrantsMemo,
+  refreshTokenOwner,
+  type TokenService,
+} from "./auth/mod.ts";
 import { systemRoutes } from "./system/routes.ts";
 import { SIGNED_URL_MOUNT, signedUrlRouter } from "./files/signed_url_routes.ts";
 import { DOMAINS } from "./domains.ts";
 import type { Stores } from "./stores/types.ts";
 import { ReadThroughCache } from "./caching/read_through.ts";
 import { drainOutbox, recordInvalidation } from "./caching/invalidation_outbox.ts";
-import { GrantsMemo } from "./auth/grants_memo.ts";
 
 export interface AppOptions {
   logger?: Logger;

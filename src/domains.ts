@@ -9,11 +9,17 @@ import type { Deps } from "./http/types.ts";
 import { authDomain } from "./auth/mod.ts";
 import { crmDomain } from "./crm/mod.ts";
 import { reportsDomain } from "./reports/mod.ts";
+import { usersDomain } from "./users/mod.ts";
+import { dashboardsDomain } from "./dashboards/mod.ts";
+import { agentRunsDomain } from "./agent_runs/mod.ts";
 
 export const DOMAINS: readonly Domain[] = [
   authDomain,
   crmDomain,
   reportsDomain,
+  usersDomain,
+  dashboardsDomain,
+  agentRunsDomain,
 ];
 
 /** Starts every domain's jobs; the returned function stops them all (in reverse order). */

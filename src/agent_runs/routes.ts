@@ -4,8 +4,7 @@
 // cannot overshoot it); GET lists runs newest first within a bounded time range.
 import { createRoute, type z } from "@hono/zod-openapi";
 import { auditActor, recordAudit } from "../audit/record.ts";
-import { grants } from "../auth/permissions.ts";
-import type { Principal } from "../auth/principal.ts";
+import { grants, type Principal } from "../auth/mod.ts";
 import { applyAfterCommit, recordInvalidation } from "../caching/invalidation_outbox.ts";
 import { notFound, tooManyRequests, unprocessable } from "../errors.ts";
 import { clientIp } from "../http/client_ip.ts";

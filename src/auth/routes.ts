@@ -1,5 +1,9 @@
-// The auth routes, mounted under /api/v1 by createApp: accounts, tokens and sessions, plus the
-// admin user routes of src/users (one mount for the whole identity domain).
+/**
+ * The auth routes, mounted under /api/v1 by createApp: accounts, tokens and sessions. Handlers
+ * validate, call one service, answer.
+ *
+ * @module
+ */
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { auditActor } from "../audit/record.ts";
@@ -8,12 +12,11 @@ import { clientIp } from "../http/client_ip.ts";
 import { principalOf } from "../http/guard.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
-import { usersRoutes } from "../users/routes.ts";
-import { createAccount, loadProfile } from "./accounts.ts";
+import { createAccount, loadProfile } from "./accounts/accounts.ts";
 import { authContext } from "./context.ts";
-import { login } from "./login.ts";
-import { changePassword } from "./password_change.ts";
-import { refresh } from "./refresh.ts";
+import { login } from "./sessions/login.ts";
+import { changePassword } from "./sessions/password_change.ts";
+import { refresh } from "./sessions/refresh.ts";
 import {
   LoginForm,
   LoginJson,
@@ -27,8 +30,8 @@ import {
   SessionParams,
   TokenPairSchema,
 } from "./schemas.ts";
-import { logout, revokeSession, sessionsOf } from "./sessions.ts";
-import type { TokenPair } from "./token_pair.ts";
+import { logout, revokeSession, sessionsOf } from "./sessions/sessions.ts";
+import type { TokenPair } from "./tokens/token_pair.ts";
 
 const tags = ["auth"];
 const bearer = [{ bearer: [] }];
@@ -235,6 +238,5 @@ export function authRoutes(deps: Deps) {
     return c.body(null, 204);
   });
 
-  app.route("/", usersRoutes(deps, ctx));
   return app;
 }

@@ -4,8 +4,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { AppError, forbidden, unauthorized } from "../errors.ts";
-import { grants } from "../auth/permissions.ts";
-import type { Principal } from "../auth/principal.ts";
+import { grants, type Principal } from "../auth/mod.ts";
 import type { AppEnv } from "./types.ts";
 import type { PermissionTable, RoutePermission } from "./route_permissions.ts";
 

@@ -1,7 +1,7 @@
 // The one table mapping every route to the permission it needs. Each domain keeps its slice
 // beside its routes; this module joins them, and tests/http/route_permissions_test.ts walks the
 // app's routes and fails when any route is missing here. The guard refuses unlisted routes.
-import type { Action } from "../auth/permissions.ts";
+import type { Action } from "../auth/mod.ts";
 
 /**
  * - "public": anyone, no token;

@@ -1,11 +1,12 @@
-// The reports routes (seed 004 section 5), mounted under /api/v1 by createApp; this module also
-// mounts the dashboards and agent-runs routers, whose permissions live in REPORTS_PERMISSIONS.
+/**
+ * The reports routes (seed 004 section 5): read-only aggregates over the relational store.
+ *
+ * @module
+ */
 import { createRoute } from "@hono/zod-openapi";
 import { unprocessable } from "../errors.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { Deps } from "../http/types.ts";
-import { agentRunsRoutes } from "../agent_runs/routes.ts";
-import { dashboardsRoutes } from "../dashboards/routes.ts";
 import { problems } from "../shared/openapi.ts";
 import {
   AgentCostsQuery,
@@ -103,7 +104,5 @@ export function reportsRoutes(deps: Deps) {
     return c.json(await agentCosts(db, day), 200);
   });
 
-  app.route("/", dashboardsRoutes(deps));
-  app.route("/", agentRunsRoutes(deps));
   return app;
 }

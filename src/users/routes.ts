@@ -1,9 +1,13 @@
-// Admin user routes (resource "users"): the list, role grants and company links. Mounted by the
-// auth router under /api/v1; permissions in ./route_permissions.ts.
+/**
+ * Admin user routes (resource "users"): the list, role grants and company links; permissions in
+ * ./route_permissions.ts.
+ *
+ * @module
+ */
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { auditActor } from "../audit/record.ts";
-import type { AuthContext } from "../auth/context.ts";
+import { authContext } from "../auth/mod.ts";
 import { clientIp } from "../http/client_ip.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
@@ -109,8 +113,9 @@ const unlink = createRoute({
   responses: { 204: { description: "Unlinked" }, ...refusals, 404: { description: "Not linked" } },
 });
 
-export function usersRoutes(deps: Deps, ctx: AuthContext) {
+export function usersRoutes(deps: Deps) {
   const app = createRouter();
+  const ctx = authContext(deps);
   const actorOf = (c: Context<AppEnv>) => auditActor(c, clientIp(c, deps.config.trustProxy));
 
   app.openapi(list, async (c) => c.json(await listUsers(ctx.db, c.req.valid("query")), 200));

@@ -2,7 +2,7 @@
 // memory, JSONB documents, Postgres graph, in-process cache, temp folder; server: the servers of
 // .services/env), migrated, and offers request helpers and users with roles.
 import { type App, createApp } from "../../src/app.ts";
-import { startGrantsSync } from "../../src/auth/grants_sync.ts";
+import { startGrantsSync } from "../../src/auth/mod.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { loadMigrations } from "../../src/migrate/files.ts";

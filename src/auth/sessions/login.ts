@@ -1,13 +1,13 @@
 // Sign-in with e-mail and password: one answer and one cost for every failure (unknown e-mail,
 // wrong password, disabled account), a rehash when the stored parameters are weaker than today's,
 // and a new session (refresh-token family) with its first pair.
-import { type AuditActor, recordAudit } from "../audit/record.ts";
-import type { AuthContext } from "./context.ts";
-import { invalidCredentials } from "./errors.ts";
-import { normalizeEmail } from "./accounts.ts";
-import { dummyHash, hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
-import { purgeExpired } from "./refresh_tokens.ts";
-import { issuePair, type TokenPair } from "./token_pair.ts";
+import { type AuditActor, recordAudit } from "../../audit/record.ts";
+import type { AuthContext } from "../context.ts";
+import { invalidCredentials } from "../errors.ts";
+import { normalizeEmail } from "../accounts/accounts.ts";
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from "../passwords/passwords.ts";
+import { purgeExpired } from "../tokens/refresh_tokens.ts";
+import { issuePair, type TokenPair } from "../tokens/token_pair.ts";
 
 interface LoginRow extends Record<string, unknown> {
   id: string;

@@ -1,11 +1,10 @@
 // Turns a Bearer access token into a Principal: signature and claims (tokens.ts), then the
 // revocation list (cache first, relational table as the copy of record), then the user's grants.
-import type { Deps } from "../http/types.ts";
-import type { Authenticator } from "../http/guard.ts";
-import { accessClaims } from "./access_claims.ts";
-import { loadGrants, type Principal } from "./principal.ts";
-
-export const revokedKey = (jti: string) => `blacklist:jwt:${jti}`;
+import type { Deps } from "../../http/types.ts";
+import type { Authenticator } from "../../http/guard.ts";
+import { accessClaims } from "../tokens/access_claims.ts";
+import { loadGrants, type Principal } from "../grants/principal.ts";
+import { revokedKey } from "../tokens/revocation.ts";
 
 interface CallerRow extends Record<string, unknown> {
   tokens_valid_after: Date | null;

@@ -1,15 +1,15 @@
 // Changing one's password ends every other session: their refresh families are revoked, the
 // access tokens recorded with them deny-listed, and a per-user cut-off (tokens_valid_after)
 // refuses any older access token that was not recorded. The caller gets a fresh pair.
-import { type AuditActor, recordAudit } from "../audit/record.ts";
-import { unprocessable } from "../errors.ts";
-import type { Principal } from "./principal.ts";
-import type { AuthContext } from "./context.ts";
-import { hashPassword, verifyPassword } from "./passwords.ts";
-import { markRotated, revokeFamilies } from "./refresh_tokens.ts";
-import { cacheRevocations, insertRevocations } from "./revocation.ts";
+import { type AuditActor, recordAudit } from "../../audit/record.ts";
+import { unprocessable } from "../../errors.ts";
+import type { Principal } from "../grants/principal.ts";
+import type { AuthContext } from "../context.ts";
+import { hashPassword, verifyPassword } from "../passwords/passwords.ts";
+import { markRotated, revokeFamilies } from "../tokens/refresh_tokens.ts";
+import { cacheRevocations, insertRevocations } from "../tokens/revocation.ts";
 import { currentAccess } from "./sessions.ts";
-import { issuePair, type TokenPair } from "./token_pair.ts";
+import { issuePair, type TokenPair } from "../tokens/token_pair.ts";
 
 /** Checks the current password, stores the new one and returns a new pair for this session. */
 export async function changePassword(

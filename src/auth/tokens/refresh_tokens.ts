@@ -1,6 +1,6 @@
 // Refresh tokens: opaque random strings handed to the client once and stored only as SHA-256
 // hashes in refresh_tokens, grouped in families (one per sign-in) and rotated on every use.
-import type { Queryable } from "../stores/relational/port.ts";
+import type { Queryable } from "../../stores/relational/port.ts";
 import type { RevokedAccess } from "./revocation.ts";
 
 /** A refresh token lives 7 days from its issue (each rotation starts a new 7 days). */

@@ -1,11 +1,11 @@
 // Accounts: creating one (self-registration, the admin bootstrap, the user:create task) and
 // reading a profile. E-mails are stored lower-cased, so one address is one account.
-import { type AuditActor, recordAudit } from "../audit/record.ts";
-import { conflict, notFound } from "../errors.ts";
-import { StoreError } from "../stores/errors.ts";
-import type { Queryable, RelationalStore } from "../stores/relational/port.ts";
-import { hashPassword } from "./passwords.ts";
-import type { RoleName } from "./roles.ts";
+import { type AuditActor, recordAudit } from "../../audit/record.ts";
+import { conflict, notFound } from "../../errors.ts";
+import { StoreError } from "../../stores/errors.ts";
+import type { Queryable, RelationalStore } from "../../stores/relational/port.ts";
+import { hashPassword } from "../passwords/passwords.ts";
+import type { RoleName } from "../grants/roles.ts";
 
 /** The one spelling of an e-mail address that is stored and compared. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();

@@ -2,7 +2,7 @@
 // (per-user limits) and the authenticator both need them, and the HMAC check is among the
 // costliest steps of a signed-in cached read.
 import type { Context } from "hono";
-import type { AppEnv } from "../http/types.ts";
+import type { AppEnv } from "../../http/types.ts";
 import type { AccessClaims, TokenService } from "./tokens.ts";
 
 /** The compact JWT of an `Authorization: Bearer …` header, or null. */

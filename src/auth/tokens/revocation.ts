@@ -1,9 +1,11 @@
 // Revoking access tokens by id: the relational table is the copy of record (written in the
 // caller's transaction), the cache deny-list (blacklist:jwt:{jti}) the fast path, set afterwards.
-import type { Logger } from "../log.ts";
-import type { CacheStore } from "../stores/cache/port.ts";
-import type { Queryable } from "../stores/relational/port.ts";
-import { revokedKey } from "./authenticate.ts";
+import type { Logger } from "../../log.ts";
+import type { CacheStore } from "../../stores/cache/port.ts";
+import type { Queryable } from "../../stores/relational/port.ts";
+
+/** The cache deny-list key of one revoked access-token id. */
+export const revokedKey = (jti: string) => `blacklist:jwt:${jti}`;
 
 /** One access token to refuse until it would have expired anyway. */
 export interface RevokedAccess {

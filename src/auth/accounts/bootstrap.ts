@@ -1,12 +1,12 @@
 // The first admin: created at start from ADMIN_EMAIL/ADMIN_PASSWORD, or by the user:create task,
 // through the same account service as self-registration. An existing account is never changed.
-import type { AuditActor } from "../audit/record.ts";
-import { AppError } from "../errors.ts";
-import type { Logger } from "../log.ts";
-import type { RelationalStore } from "../stores/relational/port.ts";
+import type { AuditActor } from "../../audit/record.ts";
+import { AppError } from "../../errors.ts";
+import type { Logger } from "../../log.ts";
+import type { RelationalStore } from "../../stores/relational/port.ts";
 import { createAccount, emailExists, normalizeEmail, type UserProfile } from "./accounts.ts";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords.ts";
-import type { RoleName } from "./roles.ts";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../passwords/passwords.ts";
+import type { RoleName } from "../grants/roles.ts";
 
 export interface BootstrapDeps {
   db: RelationalStore;

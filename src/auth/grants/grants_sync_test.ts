@@ -1,12 +1,12 @@
 // The memo is trusted only while the subscription is whole: a cut that lands during the drain
 // that precedes enabling it keeps it off, and stopping keeps it off for good.
 import assert from "node:assert/strict";
-import { ReadThroughCache } from "../caching/read_through.ts";
-import { createLogger } from "../log.ts";
-import { openMemoryCache } from "../stores/cache/memory.ts";
-import type { CacheStore, SubscriptionEvents } from "../stores/cache/port.ts";
-import type { RelationalStore } from "../stores/relational/port.ts";
-import type { Stores } from "../stores/types.ts";
+import { ReadThroughCache } from "../../caching/read_through.ts";
+import { createLogger } from "../../log.ts";
+import { openMemoryCache } from "../../stores/cache/memory.ts";
+import type { CacheStore, SubscriptionEvents } from "../../stores/cache/port.ts";
+import type { RelationalStore } from "../../stores/relational/port.ts";
+import type { Stores } from "../../stores/types.ts";
 import { GrantsMemo } from "./grants_memo.ts";
 import { startGrantsSync } from "./grants_sync.ts";
 

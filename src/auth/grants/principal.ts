@@ -2,10 +2,10 @@
 // the companies whose rows they may see. Loaded from the relational store, cached 15 minutes
 // under user:{id}:permissions, and dropped on every instance when roles change.
 import { z } from "zod";
-import type { CacheStore } from "../stores/cache/port.ts";
-import type { Queryable } from "../stores/relational/port.ts";
-import type { ReadThroughCache } from "../caching/read_through.ts";
-import type { Invalidation } from "../caching/invalidation_outbox.ts";
+import type { CacheStore } from "../../stores/cache/port.ts";
+import type { Queryable } from "../../stores/relational/port.ts";
+import type { ReadThroughCache } from "../../caching/read_through.ts";
+import type { Invalidation } from "../../caching/invalidation_outbox.ts";
 import type { GrantsMemo } from "./grants_memo.ts";
 import { mergePermissions, type PermissionSet, PermissionSetSchema } from "./permissions.ts";
 

@@ -1,11 +1,11 @@
 // A signed-in user's sessions (refresh-token families): logout ends the current one and its
 // access token, the list shows the live ones, and any one of them can be ended by its owner.
-import { type AuditActor, recordAudit } from "../audit/record.ts";
-import { notFound } from "../errors.ts";
-import type { Principal } from "./principal.ts";
-import type { AuthContext } from "./context.ts";
-import { listSessions, revokeFamilies } from "./refresh_tokens.ts";
-import { cacheRevocations, insertRevocations, type RevokedAccess } from "./revocation.ts";
+import { type AuditActor, recordAudit } from "../../audit/record.ts";
+import { notFound } from "../../errors.ts";
+import type { Principal } from "../grants/principal.ts";
+import type { AuthContext } from "../context.ts";
+import { listSessions, revokeFamilies } from "../tokens/refresh_tokens.ts";
+import { cacheRevocations, insertRevocations, type RevokedAccess } from "../tokens/revocation.ts";
 
 /** The access token the request came with, as a revocation. */
 export function currentAccess(p: Principal): RevokedAccess {

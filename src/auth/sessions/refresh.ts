@@ -1,10 +1,10 @@
 // Refresh-token rotation. Each token works once: it is swapped for a new pair in the same family.
 // Presenting a rotated token again means it leaked (or the client lost an answer): within a short
 // grace window the same new pair is answered again; after it, the whole family is revoked.
-import { type AuditActor, recordAudit } from "../audit/record.ts";
-import type { AuthContext } from "./context.ts";
-import { invalidRefreshToken } from "./errors.ts";
-import { open, seal } from "./grace_seal.ts";
+import { type AuditActor, recordAudit } from "../../audit/record.ts";
+import type { AuthContext } from "../context.ts";
+import { invalidRefreshToken } from "../errors.ts";
+import { open, seal } from "../tokens/grace_seal.ts";
 import {
   findForUpdate,
   graceKey,
@@ -14,9 +14,9 @@ import {
   REFRESH_GRACE_MS,
   REFRESH_TOKEN_PATTERN,
   revokeFamilies,
-} from "./refresh_tokens.ts";
-import { cacheRevocations, insertRevocations, type RevokedAccess } from "./revocation.ts";
-import { issuePair, type TokenPair } from "./token_pair.ts";
+} from "../tokens/refresh_tokens.ts";
+import { cacheRevocations, insertRevocations, type RevokedAccess } from "../tokens/revocation.ts";
+import { issuePair, type TokenPair } from "../tokens/token_pair.ts";
 
 type Outcome =
   | { kind: "pair"; pair: TokenPair }
