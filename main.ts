@@ -38,7 +38,7 @@ async function start(config: Config): Promise<void> {
   const app = createApp(stores, cfg, { logger: log });
   const stopGrantsSync = await startGrantsSync(app.deps);
   const stopDomainJobs = await startDomainJobs(app.deps);
-  const served = serve((req, info) => app.fetch(req, { info }), {
+  const served = serve((req, info) => app.fetch(req, info), {
     port: cfg.port,
     hostname: cfg.host,
     onListen: ({ hostname, port }) =>

@@ -5,10 +5,10 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { Config } from "./config.ts";
-import { AppError } from "./errors.ts";
+import { payloadTooLarge } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { accessLog } from "./http/access_log.ts";
-import { errorHandler, notFoundHandler } from "./http/errors.ts";
+import { errorHandler, methodNotAllowedProblems, notFoundHandler } from "./http/errors.ts";
 import { type Authenticator, guard } from "./http/guard.ts";
 import { createHttpMetrics } from "./http/metrics.ts";
 import { createRouter } from "./http/openapi.ts";
@@ -73,11 +73,12 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
 
   const app = createRouter();
   app.onError(errorHandler(log));
-  app.notFound(notFoundHandler(() => app.routes));
+  app.notFound(notFoundHandler());
 
   app.use("*", requestId());
   app.use("*", accessLog(log));
   app.use("*", metrics.middleware);
+  app.use("*", methodNotAllowedProblems(app));
   app.use("*", secureHeaders());
   app.use(
     "*",
@@ -101,9 +102,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
     bodyLimit({
       maxSize: config.bodyLimitBytes,
       onError: () => {
-        throw new AppError(413, "payload_too_large", "Payload too large", {
-          detail: `The request body exceeds ${config.bodyLimitBytes} bytes`,
-        });
+        throw payloadTooLarge(`The request body exceeds ${config.bodyLimitBytes} bytes`);
       },
     }),
   );

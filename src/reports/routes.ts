@@ -7,7 +7,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { unprocessable } from "../errors.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { Deps } from "../http/types.ts";
-import { problems } from "../shared/openapi.ts";
+import { problems, security } from "../shared/openapi.ts";
 import {
   AgentCostsQuery,
   AgentCostsReportSchema,
@@ -21,8 +21,6 @@ import { parseIsoDate, utcDayBounds } from "../shared/utc.ts";
 
 /** Longest revenue range one request may ask for: five years (plus leap days). */
 export const MAX_REVENUE_RANGE_DAYS = 5 * 366;
-
-const security = [{ bearer: [] }];
 
 const pipeline = createRoute({
   method: "get",

@@ -79,8 +79,8 @@ export async function openStores(
     );
     const cache = track(
       config.cache.url
-        ? await connect("cache", () => openRedisCache({ url: config.cache.url!, timeoutMs }))
-        : openMemoryCache(),
+        ? await connect("cache", () => openRedisCache({ url: config.cache.url!, timeoutMs, log }))
+        : openMemoryCache({ log }),
     );
     const objects = track(
       config.objects.endpoint

@@ -29,9 +29,9 @@ export interface ParsedHash {
   hash: Uint8Array;
 }
 
+/** PHC strings use standard base64 without padding (not base64url). */
 function fromB64(text: string): Uint8Array {
-  const padded = text + "=".repeat((4 - (text.length % 4)) % 4);
-  return Uint8Array.from(atob(padded), (ch) => ch.charCodeAt(0));
+  return Uint8Array.fromBase64(text, { lastChunkHandling: "loose" });
 }
 
 /** A stored PHC string's parts, or null when it is not ours or asks for too much work. */
@@ -52,7 +52,7 @@ export function parse(stored: string): ParsedHash | null {
 }
 
 function toB64(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
+  return bytes.toBase64({ omitPadding: true });
 }
 
 /**

@@ -1,6 +1,8 @@
 // Seals the token pair kept in the cache for a refresh retry's grace window, under a key derived
 // from the refresh token the client presented: only a holder of that token can open it, so what
 // sits in Redis (or its dumps) for those seconds is not a usable pair.
+import { decodeBase64url, encodeBase64url } from "../../shared/base64url.ts";
+
 const encoder = new TextEncoder();
 const INFO = encoder.encode("polystore refresh grace v1");
 
@@ -17,15 +19,7 @@ async function keyFor(refreshToken: string): Promise<CryptoKey> {
   );
 }
 
-function toBase64(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes));
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
-}
-
-/** `plaintext` sealed for `refreshToken`: base64 of a 12-byte IV and the AES-GCM ciphertext. */
+/** `plaintext` sealed for `refreshToken`: base64url of a 12-byte IV and the AES-GCM ciphertext. */
 export async function seal(refreshToken: string, plaintext: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const sealed = new Uint8Array(
@@ -38,13 +32,14 @@ export async function seal(refreshToken: string, plaintext: string): Promise<str
   const out = new Uint8Array(iv.length + sealed.length);
   out.set(iv);
   out.set(sealed, iv.length);
-  return toBase64(out);
+  return encodeBase64url(out);
 }
 
 /** The plaintext, or null when `sealed` was not made for this token (or was altered). */
 export async function open(refreshToken: string, sealed: string): Promise<string | null> {
   try {
-    const bytes = fromBase64(sealed);
+    const bytes = decodeBase64url(sealed);
+    if (bytes === null || bytes.length < 12) return null;
     const plain = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: bytes.slice(0, 12) },
       await keyFor(refreshToken),

@@ -1,5 +1,6 @@
 // Refresh tokens: opaque random strings handed to the client once and stored only as SHA-256
 // hashes in refresh_tokens, grouped in families (one per sign-in) and rotated on every use.
+import { encodeBase64url } from "../../shared/base64url.ts";
 import type { Queryable } from "../../stores/relational/port.ts";
 import type { RevokedAccess } from "./revocation.ts";
 
@@ -15,8 +16,7 @@ export const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** A new opaque refresh token: 256 random bits, base64url without padding. */
 export function newRefreshToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(TOKEN_BYTES));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return encodeBase64url(bytes);
 }
 
 /** The stored form of a refresh token: SHA-256, lowercase hex. */

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { AppError } from "../../errors.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import { etagOf, ifMatchAllows } from "./etag.ts";
+import { etagOf, ifMatchAllows } from "../../shared/etag.ts";
 import { callerOf } from "./scope.ts";
 import { ident, likePattern, Params, writeValue } from "./sql.ts";
 

@@ -7,7 +7,7 @@ import { conflict, forbidden, notFound, preconditionFailed, unprocessable } from
 import { isStoreError } from "../../stores/errors.ts";
 import type { Queryable, RelationalStore, Row } from "../../stores/relational/port.ts";
 import type { Resource } from "../resource.ts";
-import { etagOf, ifMatchAllows } from "./etag.ts";
+import { etagOf, ifMatchAllows } from "../../shared/etag.ts";
 import { assertParent, type Caller, type ParentRef, visibility } from "./scope.ts";
 import { col, ident, Params, writeValue } from "./sql.ts";
 

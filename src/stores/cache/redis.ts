@@ -18,6 +18,7 @@ import type { CacheInfo, CacheStore, SubscriptionEvents, ThrottleResult } from "
 import { toStoreError } from "./redis_errors.ts";
 import { INCR, INCR_FLOAT, type LuaScript, RELEASE_LOCK, THROTTLE } from "./redis_scripts.ts";
 import { parseRedisUrl, type RedisTarget } from "./redis_url.ts";
+import { createLogger, type Logger } from "../../log.ts";
 
 /** How to reach Redis and how long any one call may take. */
 export interface RedisCacheOptions {
@@ -27,6 +28,8 @@ export interface RedisCacheOptions {
   timeoutMs: number;
   /** Prepended to every key and channel, so several deployments can share one Redis. */
   keyPrefix?: string;
+  /** Where a failing subscriber is reported (default: errors only, to stdout as JSON). */
+  log?: Logger;
 }
 
 type Client = Redis | Cluster;
@@ -123,11 +126,11 @@ function waitReady(client: Client, ms: number): Promise<void> {
   return withTimeout("cache", ms, ready, "connect").finally(() => client.off("ready", onReady));
 }
 
-function notify(callback: (() => void) | undefined): void {
+function notify(log: Logger, callback: (() => void) | undefined): void {
   try {
     callback?.();
   } catch (err) {
-    console.error("cache subscription listener failed", err);
+    log.error("cache subscription listener failed", { error: String(err) });
   }
 }
 
@@ -140,6 +143,7 @@ class RedisCache implements CacheStore {
   readonly #client: Client;
   readonly #timeoutMs: number;
   readonly #prefix: string;
+  readonly #log: Logger;
   #subscriber: Client | undefined;
   #subscriberReady: Promise<Client> | undefined;
   readonly #channels = new Map<string, Set<(message: string) => void>>();
@@ -153,6 +157,7 @@ class RedisCache implements CacheStore {
     this.#client = client;
     this.#timeoutMs = opts.timeoutMs;
     this.#prefix = opts.keyPrefix ?? "";
+    this.#log = opts.log ?? createLogger("error");
     this.#watch(client);
   }
 
@@ -408,7 +413,7 @@ class RedisCache implements CacheStore {
   #interrupted(): void {
     if (this.#cut || this.#closed) return;
     this.#cut = true;
-    for (const l of [...this.#listeners]) notify(l.onInterrupted);
+    for (const l of [...this.#listeners]) notify(this.#log, l.onInterrupted);
   }
 
   /**
@@ -426,7 +431,7 @@ class RedisCache implements CacheStore {
     }
     if (!this.#cut) return;
     this.#cut = false;
-    for (const l of [...this.#listeners]) notify(l.onResumed);
+    for (const l of [...this.#listeners]) notify(this.#log, l.onResumed);
   }
 
   #deliver(channel: string, message: string): void {
@@ -434,7 +439,7 @@ class RedisCache implements CacheStore {
       try {
         handler(message);
       } catch (err) {
-        console.error("cache subscriber failed", err);
+        this.#log.error("cache subscriber failed", { channel, error: String(err) });
       }
     }
   }
