@@ -1,5 +1,9 @@
-// createApp(stores, config): the whole HTTP API as a Hono app with no module-level state, so tests
-// build as many apps as they like and the same app runs on any Web-standard runtime.
+/**
+ * createApp(stores, config): the whole HTTP API as a Hono app with no module-level state, so tests
+ * build as many apps as they like and the same app runs on any Web-standard runtime.
+ *
+ * @module
+ */
 import { swaggerUI } from "@hono/swagger-ui";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -39,7 +43,22 @@ export interface AppOptions {
   authenticate?: Authenticator;
 }
 
-/** Builds the API over `stores`; `config.auth.jwtSecret` must be set (main.ts ensures it). */
+/**
+ * Builds the API over `stores`; `config.auth.jwtSecret` must be set (main.ts ensures it).
+ *
+ * @example
+ * ```ts
+ * import { createApp } from "./app.ts";
+ * import { loadConfig } from "./config.ts";
+ * import { createLogger } from "./log.ts";
+ * import { openStores } from "./stores/mod.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * const stores = await openStores(config, createLogger("info"), { signingKey: "dev-key" });
+ * const app = createApp(stores, { ...config, auth: { ...config.auth, jwtSecret: "x".repeat(32) } });
+ * const res = await app.request("/health"); // 200 {"status":"ok"}
+ * Deno.serve((req, info) => app.fetch(req, info)); // the client address reaches the app as env
+ * ```
+ */
 export function createApp(stores: Stores, config: Config, options: AppOptions = {}) {
   const secret = config.auth.jwtSecret;
   if (!secret) throw new Error("createApp needs config.auth.jwtSecret");

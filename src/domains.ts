@@ -2,6 +2,22 @@
  * Every API domain, listed flat: `createApp` mounts each one's routes and joins their permission
  * slices; `startDomainJobs` starts their background work. A new domain is one line here.
  *
+ * @example
+ * ```ts
+ * // What src/notes/mod.ts would export; listing it in DOMAINS below is the whole registration.
+ * import type { Domain } from "./http/domain.ts";
+ * import { createRouter } from "./http/openapi.ts";
+ * export const notesDomain: Domain = {
+ *   name: "notes",
+ *   mount: "/api/v1",
+ *   permissions: { "GET /api/v1/notes": "user" },
+ *   routes: () => {
+ *     const app = createRouter();
+ *     app.get("/notes", (c) => c.json({ items: [], next_cursor: null }));
+ *     return app;
+ *   },
+ * };
+ * ```
  * @module
  */
 import type { Domain } from "./http/domain.ts";

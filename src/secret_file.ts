@@ -1,5 +1,9 @@
-// In a purely embedded run JWT_SECRET may be left unset: a random secret is made once and kept in
-// $DATA_DIR/jwt_secret (mode 0600), so tokens survive restarts without any setup.
+/**
+ * In a purely embedded run JWT_SECRET may be left unset: a random secret is made once and kept in
+ * $DATA_DIR/jwt_secret (mode 0600), so tokens survive restarts without any setup.
+ *
+ * @module
+ */
 
 import { encodeBase64url } from "./shared/base64url.ts";
 

@@ -1,4 +1,8 @@
-// What the auth services need, built once per app from the route dependencies.
+/**
+ * What the auth services need, built once per app from the route dependencies.
+ *
+ * @module
+ */
 import type { Logger } from "../log.ts";
 import type { Deps } from "../http/types.ts";
 import type { CacheStore } from "../stores/cache/port.ts";

@@ -1,4 +1,8 @@
-// Request and response shapes of the auth routes (zod, also the OpenAPI document).
+/**
+ * Request and response shapes of the auth routes (zod, also the OpenAPI document).
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords/passwords.ts";
 

@@ -1,5 +1,9 @@
-// POST /notifications/{id}/read: the caller marks one of their own notifications read, the same
-// change as PATCH {"is_read": true}, audited like any update.
+/**
+ * POST /notifications/{id}/read: the caller marks one of their own notifications read, the same
+ * change as PATCH {"is_read": true}, audited like any update.
+ *
+ * @module
+ */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, Deps } from "../http/types.ts";
 import type { RoutePermission } from "../http/route_permissions.ts";

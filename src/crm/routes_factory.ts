@@ -1,5 +1,9 @@
-// Generates a resource's routes from its definition: list, create, read, update (PATCH) and
-// delete, each a createRoute so /openapi.json documents it, all served by the one generic engine.
+/**
+ * Generates a resource's routes from its definition: list, create, read, update (PATCH) and
+ * delete, each a createRoute so /openapi.json documents it, all served by the one generic engine.
+ *
+ * @module
+ */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requestActor } from "../audit/record.ts";

@@ -1,5 +1,5 @@
 /**
- * The dashboards domain (seed 003): each user's dashboards, their metric samples and the cached
+ * The dashboards domain: each user's dashboards, their metric samples and the cached
  * period summaries.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The dashboards slice of the route permission table. Dashboards need seed 004's `dashboard`
+ * The dashboards slice of the route permission table. Dashboards need the `dashboard`
  * resource (diretor holds it; admin holds all), so a user with no role or a cliente has none;
  * within it each user manages only their own (another user's answers 404). Posting samples needs
  * dashboard/update.

@@ -1,5 +1,5 @@
 /**
- * Dashboards (seed 003) for their owner, behind the `dashboard` permission: CRUD, metric samples
+ * Dashboards for their owner, behind the `dashboard` permission: CRUD, metric samples
  * in, a period summary out. Another user's dashboard answers 404, as if it did not exist. The
  * handlers validate, call ./service.ts and answer.
  *

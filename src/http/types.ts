@@ -1,5 +1,9 @@
-// Types shared by the HTTP layer: the Hono environment (per-request variables) and the
-// dependencies every route module receives from createApp.
+/**
+ * Types shared by the HTTP layer: the Hono environment (per-request variables) and the
+ * dependencies every route module receives from createApp.
+ *
+ * @module
+ */
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { AccessClaims, GrantsMemo, Principal, TokenService } from "../auth/mod.ts";

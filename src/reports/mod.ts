@@ -1,5 +1,5 @@
 /**
- * The reports domain: seed 004's critical queries (pipeline by stage, monthly revenue, agent
+ * The reports domain: the critical reporting queries (pipeline by stage, monthly revenue, agent
  * token costs).
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The reports slice of the route permission table: seed 004's critical queries, behind
+ * The reports slice of the route permission table: the critical reporting queries, behind
  * reports/read.
  *
  * @module

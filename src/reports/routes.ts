@@ -1,5 +1,5 @@
 /**
- * The reports routes (seed 004 section 5): read-only aggregates over the relational store.
+ * The reports routes: read-only aggregates over the relational store.
  *
  * @module
  */

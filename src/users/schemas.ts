@@ -1,4 +1,8 @@
-// Request and response shapes of the admin user routes.
+/**
+ * Request and response shapes of the admin user routes.
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
 import { ROLE_NAMES, UserProfileSchema } from "../auth/mod.ts";
 

@@ -1,6 +1,10 @@
-// Administering users: listing them with their grants, granting and revoking roles, linking
-// them to companies. Every change is audited in its transaction, logged as the user's activity,
-// and drops the user's cached grants on every instance.
+/**
+ * Administering users: listing them with their grants, granting and revoking roles, linking
+ * them to companies. Every change is audited in its transaction, logged as the user's activity,
+ * and drops the user's cached grants on every instance.
+ *
+ * @module
+ */
 import { type AuditActor, recordAudit } from "../audit/record.ts";
 import {
   type ActivityAction,

@@ -1,5 +1,9 @@
-// Accounts: creating one (self-registration, the admin bootstrap, the user:create task) and
-// reading a profile. E-mails are stored lower-cased, so one address is one account.
+/**
+ * Accounts: creating one (self-registration, the admin bootstrap, the user:create task) and
+ * reading a profile. E-mails are stored lower-cased, so one address is one account.
+ *
+ * @module
+ */
 import { type AuditActor, recordAudit } from "../../audit/record.ts";
 import { conflict, notFound } from "../../errors.ts";
 import { StoreError } from "../../stores/errors.ts";

@@ -1,5 +1,9 @@
-// User activity trail in the documents store (user_activity_logs): sign-ins, failures, logouts,
-// refresh-token reuse, password and role changes. Best effort: an outage is logged, never raised.
+/**
+ * User activity trail in the documents store (user_activity_logs): sign-ins, failures, logouts,
+ * refresh-token reuse, password and role changes. Best effort: an outage is logged, never raised.
+ *
+ * @module
+ */
 import type { AuditActor } from "../../audit/record.ts";
 import type { Logger } from "../../log.ts";
 import type { DocumentStore } from "../../stores/documents/port.ts";

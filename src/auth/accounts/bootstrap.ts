@@ -1,5 +1,9 @@
-// The first admin: created at start from ADMIN_EMAIL/ADMIN_PASSWORD, or by the user:create task,
-// through the same account service as self-registration. An existing account is never changed.
+/**
+ * The first admin: created at start from ADMIN_EMAIL/ADMIN_PASSWORD, or by the user:create task,
+ * through the same account service as self-registration. An existing account is never changed.
+ *
+ * @module
+ */
 import type { AuditActor } from "../../audit/record.ts";
 import { AppError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";

@@ -1,6 +1,10 @@
-// Grants kept in process for a short while, so a signed-in request usually needs no cache round
-// trip for them. Only trusted while this instance is subscribed to grant changes: a change on any
-// instance drops the entry here (grants_sync.ts), and a cut subscription empties and disables it.
+/**
+ * Grants kept in process for a short while, so a signed-in request usually needs no cache round
+ * trip for them. Only trusted while this instance is subscribed to grant changes: a change on any
+ * instance drops the entry here (grants_sync.ts), and a cut subscription empties and disables it.
+ *
+ * @module
+ */
 import { LRUCache } from "lru-cache";
 import type { Grants } from "./principal.ts";
 

@@ -1,6 +1,10 @@
-// Keeps this instance's view of users' grants in step with every other instance: subscribes to
-// GRANTS_CHANNEL (dropping the in-process memo's entry on each message, emptying it when the
-// subscription is cut) and drains the invalidation outbox on a timer. One per running instance.
+/**
+ * Keeps this instance's view of users' grants in step with every other instance: subscribes to
+ * GRANTS_CHANNEL (dropping the in-process memo's entry on each message, emptying it when the
+ * subscription is cut) and drains the invalidation outbox on a timer. One per running instance.
+ *
+ * @module
+ */
 import { drainOutbox, startOutboxDrain } from "../../caching/invalidation_outbox.ts";
 import type { Deps } from "../../http/types.ts";
 import { GRANTS_CHANNEL } from "./principal.ts";

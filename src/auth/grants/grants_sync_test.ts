@@ -1,5 +1,9 @@
-// The memo is trusted only while the subscription is whole: a cut that lands during the drain
-// that precedes enabling it keeps it off, and stopping keeps it off for good.
+/**
+ * The memo is trusted only while the subscription is whole: a cut that lands during the drain
+ * that precedes enabling it keeps it off, and stopping keeps it off for good.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { ReadThroughCache } from "../../caching/read_through.ts";
 import { createLogger } from "../../log.ts";

@@ -1,5 +1,9 @@
-// Role permissions as seed 004 writes them in roles.permissions: `{"all": true}`, a resource
-// granted whole (`{"leads": true}`) or action by action (`{"content": {"read": true}}`).
+/**
+ * Role permissions as sql/0009_reference_data writes them in roles.permissions: `{"all": true}`, a resource
+ * granted whole (`{"leads": true}`) or action by action (`{"content": {"read": true}}`).
+ *
+ * @module
+ */
 import { z } from "zod";
 
 export const ACTIONS = ["read", "create", "update", "delete"] as const;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { grants, mergePermissions } from "./permissions.ts";
 
-Deno.test("grants follows seed 004's permission JSON", async (t) => {
+Deno.test("grants follows the roles' permission JSON (sql/0009_reference_data)", async (t) => {
   await t.step("all grants everything", () => {
     assert.equal(grants({ all: true }, "finance", "delete"), true);
   });

@@ -1,6 +1,10 @@
-// Who is calling: the signed-in user's id, roles, merged permissions and (for `cliente` users)
-// the companies whose rows they may see. Loaded from the relational store, cached 15 minutes
-// under user:{id}:permissions, and dropped on every instance when roles change.
+/**
+ * Who is calling: the signed-in user's id, roles, merged permissions and (for `cliente` users)
+ * the companies whose rows they may see. Loaded from the relational store, cached 15 minutes
+ * under user:{id}:permissions, and dropped on every instance when roles change.
+ *
+ * @module
+ */
 import { z } from "zod";
 import type { CacheStore } from "../../stores/cache/port.ts";
 import type { Queryable } from "../../stores/relational/port.ts";

@@ -1,4 +1,8 @@
-// The five roles of seed 004 (the role_name enum); grants are by name.
+/**
+ * The five roles of the role_name enum (sql/0002); grants are by name.
+ *
+ * @module
+ */
 
 export const ROLE_NAMES = ["admin", "diretor", "comercial", "agente_ia", "cliente"] as const;
 export type RoleName = typeof ROLE_NAMES[number];

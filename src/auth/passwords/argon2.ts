@@ -1,5 +1,9 @@
-// The argon2id derivation behind password hashing: the OpenPGP.js project's WASM build, loaded
-// once per process and reused, so every hash works in the same 19 MiB instead of a new instance.
+/**
+ * The argon2id derivation behind password hashing: the OpenPGP.js project's WASM build, loaded
+ * once per process and reused, so every hash works in the same 19 MiB instead of a new instance.
+ *
+ * @module
+ */
 import setupWasm from "argon2id/lib/setup.js";
 
 /** One argon2id derivation (RFC 9106, version 0x13). */

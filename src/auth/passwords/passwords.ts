@@ -1,5 +1,9 @@
-// Password hashing: argon2id (WASM, so it runs wherever the API does) at or above the OWASP
-// parameters, stored as a PHC string; verification in constant time; rehash detection.
+/**
+ * Password hashing: argon2id (WASM, so it runs wherever the API does) at or above the OWASP
+ * parameters, stored as a PHC string; verification in constant time; rehash detection.
+ *
+ * @module
+ */
 import { argon2id } from "./argon2.ts";
 
 /** Argon2id cost. OWASP's minimum is m=19456 KiB, t=2, p=1. */

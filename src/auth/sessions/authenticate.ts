@@ -1,5 +1,9 @@
-// Turns a Bearer access token into a Principal: signature and claims (tokens.ts), then the
-// revocation list (cache first, relational table as the copy of record), then the user's grants.
+/**
+ * Turns a Bearer access token into a Principal: signature and claims (tokens.ts), then the
+ * revocation list (cache first, relational table as the copy of record), then the user's grants.
+ *
+ * @module
+ */
 import type { Deps } from "../../http/types.ts";
 import type { Authenticator } from "../../http/guard.ts";
 import { accessClaims } from "../tokens/access_claims.ts";

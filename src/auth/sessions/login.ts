@@ -1,6 +1,10 @@
-// Sign-in with e-mail and password: one answer and one cost for every failure (unknown e-mail,
-// wrong password, disabled account), a rehash when the stored parameters are weaker than today's,
-// and a new session (refresh-token family) with its first pair.
+/**
+ * Sign-in with e-mail and password: one answer and one cost for every failure (unknown e-mail,
+ * wrong password, disabled account), a rehash when the stored parameters are weaker than today's,
+ * and a new session (refresh-token family) with its first pair.
+ *
+ * @module
+ */
 import { type AuditActor, recordAudit } from "../../audit/record.ts";
 import type { AuthContext } from "../context.ts";
 import { invalidCredentials } from "../errors.ts";

@@ -1,6 +1,10 @@
-// Changing one's password ends every other session: their refresh families are revoked, the
-// access tokens recorded with them deny-listed, and a per-user cut-off (tokens_valid_after)
-// refuses any older access token that was not recorded. The caller gets a fresh pair.
+/**
+ * Changing one's password ends every other session: their refresh families are revoked, the
+ * access tokens recorded with them deny-listed, and a per-user cut-off (tokens_valid_after)
+ * refuses any older access token that was not recorded. The caller gets a fresh pair.
+ *
+ * @module
+ */
 import { type AuditActor, recordAudit } from "../../audit/record.ts";
 import { unprocessable } from "../../errors.ts";
 import type { Principal } from "../grants/principal.ts";

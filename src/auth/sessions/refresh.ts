@@ -1,6 +1,10 @@
-// Refresh-token rotation. Each token works once: it is swapped for a new pair in the same family.
-// Presenting a rotated token again means it leaked (or the client lost an answer): within a short
-// grace window the same new pair is answered again; after it, the whole family is revoked.
+/**
+ * Refresh-token rotation. Each token works once: it is swapped for a new pair in the same family.
+ * Presenting a rotated token again means it leaked (or the client lost an answer): within a short
+ * grace window the same new pair is answered again; after it, the whole family is revoked.
+ *
+ * @module
+ */
 import { type AuditActor, recordAudit } from "../../audit/record.ts";
 import type { AuthContext } from "../context.ts";
 import { invalidRefreshToken } from "../errors.ts";

@@ -1,5 +1,9 @@
-// A signed-in user's sessions (refresh-token families): logout ends the current one and its
-// access token, the list shows the live ones, and any one of them can be ended by its owner.
+/**
+ * A signed-in user's sessions (refresh-token families): logout ends the current one and its
+ * access token, the list shows the live ones, and any one of them can be ended by its owner.
+ *
+ * @module
+ */
 import { type AuditActor, recordAudit } from "../../audit/record.ts";
 import { notFound } from "../../errors.ts";
 import type { Principal } from "../grants/principal.ts";

@@ -1,6 +1,10 @@
-// The verified claims of a request's bearer token, worked out once per request: the rate limiter
-// (per-user limits) and the authenticator both need them, and the HMAC check is among the
-// costliest steps of a signed-in cached read.
+/**
+ * The verified claims of a request's bearer token, worked out once per request: the rate limiter
+ * (per-user limits) and the authenticator both need them, and the HMAC check is among the
+ * costliest steps of a signed-in cached read.
+ *
+ * @module
+ */
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/types.ts";
 import type { AccessClaims, TokenService } from "./tokens.ts";

@@ -1,6 +1,10 @@
-// Seals the token pair kept in the cache for a refresh retry's grace window, under a key derived
-// from the refresh token the client presented: only a holder of that token can open it, so what
-// sits in Redis (or its dumps) for those seconds is not a usable pair.
+/**
+ * Seals the token pair kept in the cache for a refresh retry's grace window, under a key derived
+ * from the refresh token the client presented: only a holder of that token can open it, so what
+ * sits in Redis (or its dumps) for those seconds is not a usable pair.
+ *
+ * @module
+ */
 import { decodeBase64url, encodeBase64url } from "../../shared/base64url.ts";
 
 const encoder = new TextEncoder();

@@ -1,5 +1,9 @@
-// Refresh tokens: opaque random strings handed to the client once and stored only as SHA-256
-// hashes in refresh_tokens, grouped in families (one per sign-in) and rotated on every use.
+/**
+ * Refresh tokens: opaque random strings handed to the client once and stored only as SHA-256
+ * hashes in refresh_tokens, grouped in families (one per sign-in) and rotated on every use.
+ *
+ * @module
+ */
 import { encodeBase64url } from "../../shared/base64url.ts";
 import type { Queryable } from "../../stores/relational/port.ts";
 import type { RevokedAccess } from "./revocation.ts";

@@ -1,5 +1,9 @@
-// Revoking access tokens by id: the relational table is the copy of record (written in the
-// caller's transaction), the cache deny-list (blacklist:jwt:{jti}) the fast path, set afterwards.
+/**
+ * Revoking access tokens by id: the relational table is the copy of record (written in the
+ * caller's transaction), the cache deny-list (blacklist:jwt:{jti}) the fast path, set afterwards.
+ *
+ * @module
+ */
 import type { Logger } from "../../log.ts";
 import type { CacheStore } from "../../stores/cache/port.ts";
 import type { Queryable } from "../../stores/relational/port.ts";

@@ -1,5 +1,9 @@
-// Issues the pair login and refresh answer: a signed access token tied to a session (family) and
-// a new refresh token in that family, stored hashed with the access token's id beside it.
+/**
+ * Issues the pair login and refresh answer: a signed access token tied to a session (family) and
+ * a new refresh token in that family, stored hashed with the access token's id beside it.
+ *
+ * @module
+ */
 import type { AuditActor } from "../../audit/record.ts";
 import type { Queryable } from "../../stores/relational/port.ts";
 import type { AccessClaims, TokenService } from "./tokens.ts";

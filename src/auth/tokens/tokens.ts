@@ -1,6 +1,10 @@
-// Access tokens: HS256 JWTs from an algorithm allow-list with iss, aud, exp, iat, jti, sub and a
-// `typ` claim. Refresh tokens are opaque random strings stored hashed, so nothing a refresh
-// token carries can ever pass verifyAccess.
+/**
+ * Access tokens: HS256 JWTs from an algorithm allow-list with iss, aud, exp, iat, jti, sub and a
+ * `typ` claim. Refresh tokens are opaque random strings stored hashed, so nothing a refresh
+ * token carries can ever pass verifyAccess.
+ *
+ * @module
+ */
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 
 export const ACCESS_TTL_SECONDS = 15 * 60;

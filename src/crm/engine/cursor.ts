@@ -1,5 +1,9 @@
-// Opaque keyset cursors: base64url JSON of the sort in force, the search text, and the last row's
-// sort value (as Postgres text, so timestamps keep their microseconds) and id.
+/**
+ * Opaque keyset cursors: base64url JSON of the sort in force, the search text, and the last row's
+ * sort value (as Postgres text, so timestamps keep their microseconds) and id.
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
 import { unprocessable } from "../../errors.ts";
 import { decodeBase64urlText, encodeBase64urlText } from "../../shared/base64url.ts";

@@ -1,5 +1,9 @@
-// The embedded cache adapter: a bounded in-process LRU (npm:lru-cache) with per-key TTLs and the
-// same semantics as the Redis adapter, so a single instance runs with no Redis at all.
+/**
+ * The embedded cache adapter: a bounded in-process LRU (npm:lru-cache) with per-key TTLs and the
+ * same semantics as the Redis adapter, so a single instance runs with no Redis at all.
+ *
+ * @module
+ */
 import { LRUCache } from "lru-cache";
 import { StoreError } from "../errors.ts";
 import { measureHealth, type StoreHealth } from "../health.ts";

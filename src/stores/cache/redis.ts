@@ -1,6 +1,10 @@
-// The server cache adapter over npm:ioredis (standalone, Sentinel or Cluster). A down Redis must
-// fail fast: no offline queue, one retry per request, a timeout on every call, and ioredis
-// reconnecting in the background so the adapter recovers without a restart.
+/**
+ * The server cache adapter over npm:ioredis (standalone, Sentinel or Cluster). A down Redis must
+ * fail fast: no offline queue, one retry per request, a timeout on every call, and ioredis
+ * reconnecting in the background so the adapter recovers without a restart.
+ *
+ * @module
+ */
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { StoreError } from "../errors.ts";
 import { measureHealth, type StoreHealth } from "../health.ts";

@@ -1,5 +1,9 @@
-// Opaque keyset cursors for document pages: base64url JSON of the last item's sort values and
-// `_id`, tagged with the sort it belongs to so a cursor from another sort is refused.
+/**
+ * Opaque keyset cursors for document pages: base64url JSON of the last item's sort values and
+ * `_id`, tagged with the sort it belongs to so a cursor from another sort is refused.
+ *
+ * @module
+ */
 import { decodeBase64urlText, encodeBase64urlText } from "../../shared/base64url.ts";
 import { StoreError } from "../errors.ts";
 import type { SortKey } from "./filter_validate.ts";

@@ -1,12 +1,16 @@
-// Embedded documents adapter: MongoDB-style collections as JSONB rows in the relational store
-// (PGlite or server Postgres), with SQL built from the validated filter and update subsets.
-//
-// Storage is one table for every collection, keyed by (collection, id), not a table per
-// collection: collections appear on first insert with no DDL (so no identifier is ever built
-// from a collection name on the hot path and no CREATE TABLE races between instances), listing
-// and dropping are plain row operations, and each index is a partial expression index
-// `WHERE collection = '<name>'`, which gives a collection its own unique and sort indexes as a
-// table per collection would. Dates are stored as `{"$date": iso}`, the NDJSON backup form.
+/**
+ * Embedded documents adapter: MongoDB-style collections as JSONB rows in the relational store
+ * (PGlite or server Postgres), with SQL built from the validated filter and update subsets.
+ *
+ * Storage is one table for every collection, keyed by (collection, id), not a table per
+ * collection: collections appear on first insert with no DDL (so no identifier is ever built
+ * from a collection name on the hot path and no CREATE TABLE races between instances), listing
+ * and dropping are plain row operations, and each index is a partial expression index
+ * `WHERE collection = '<name>'`, which gives a collection its own unique and sort indexes as a
+ * table per collection would. Dates are stored as `{"$date": iso}`, the NDJSON backup form.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 import { measureHealth, type StoreHealth } from "../health.ts";
 import type { Queryable, RelationalStore, Row } from "../relational/port.ts";

@@ -1,5 +1,9 @@
-// Embedded graph adapter: node and edge tables in the relational store (PGlite or server
-// Postgres), traversed breadth-first with recursive CTEs bounded by depth.
+/**
+ * Embedded graph adapter: node and edge tables in the relational store (PGlite or server
+ * Postgres), traversed breadth-first with recursive CTEs bounded by depth.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 import { measureHealth } from "../health.ts";
 import type { Queryable, RelationalStore, Row } from "../relational/port.ts";
