@@ -31,9 +31,9 @@ import { agentRunsDomain } from "./agent_runs/mod.ts";
 
 export const DOMAINS: readonly Domain[] = [
   authDomain,
+  usersDomain,
   crmDomain,
   reportsDomain,
-  usersDomain,
   dashboardsDomain,
   agentRunsDomain,
 ];
