@@ -1,8 +1,7 @@
 // polystore entry point: config -> stores -> migrations -> Deno.serve, and on SIGINT/SIGTERM stop
 // accepting, drain in-flight requests (src/http/serve.ts), then close the stores.
 import { createApp } from "./src/app.ts";
-import { ensureAdmin } from "./src/auth/bootstrap.ts";
-import { dropAllCachedGrants } from "./src/auth/principal.ts";
+import { dropAllCachedGrants, ensureAdmin, startGrantsSync } from "./src/auth/mod.ts";
 import { type Config, ConfigError, loadConfig } from "./src/config.ts";
 import { bufferedStdout, createLogger } from "./src/log.ts";
 import { loadMigrations } from "./src/migrate/files.ts";
@@ -12,7 +11,6 @@ import { serve } from "./src/http/serve.ts";
 import { openStores } from "./src/stores/mod.ts";
 import { STORE_ROLES } from "./src/stores/types.ts";
 import { startBackgroundJobs } from "./src/system/background.ts";
-import { startGrantsSync } from "./src/auth/grants_sync.ts";
 import { startDomainJobs } from "./src/domains.ts";
 
 async function start(config: Config): Promise<void> {
@@ -40,7 +38,7 @@ async function start(config: Config): Promise<void> {
   const app = createApp(stores, cfg, { logger: log });
   const stopGrantsSync = await startGrantsSync(app.deps);
   const stopDomainJobs = await startDomainJobs(app.deps);
-  const served = serve((req, info) => app.fetch(req, { info }), {
+  const served = serve((req, info) => app.fetch(req, info), {
     port: cfg.port,
     hostname: cfg.host,
     onListen: ({ hostname, port }) =>

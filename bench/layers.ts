@@ -7,7 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { createApp } from "../src/app.ts";
-import { createTokenService } from "../src/auth/tokens.ts";
+import { createTokenService } from "../src/auth/mod.ts";
 import { loadConfig } from "../src/config.ts";
 import { accessLog } from "../src/http/access_log.ts";
 import { guard } from "../src/http/guard.ts";

@@ -8,8 +8,7 @@
 //
 // tests/crm/role_matrix_test.ts fails when README's block differs from what this prints.
 import { createApp } from "../src/app.ts";
-import { type Action, grants, type PermissionSet } from "../src/auth/permissions.ts";
-import { ROLE_NAMES } from "../src/auth/roles.ts";
+import { type Action, grants, type PermissionSet, ROLE_NAMES } from "../src/auth/mod.ts";
 import { loadConfig } from "../src/config.ts";
 import { permissionTable } from "../src/crm/route_permissions.ts";
 import { RESOURCES } from "../src/crm/registry/mod.ts";

@@ -2,8 +2,13 @@
 // creates an account in the relational store the environment selects (applying pending
 // migrations first), through the same service as ADMIN_EMAIL. An existing e-mail is left as is.
 import { parseArgs } from "node:util";
-import { createUserIfAbsent, systemActor } from "../src/auth/bootstrap.ts";
-import { isRoleName, ROLE_NAMES, type RoleName } from "../src/auth/roles.ts";
+import {
+  createUserIfAbsent,
+  isRoleName,
+  ROLE_NAMES,
+  type RoleName,
+  systemActor,
+} from "../src/auth/mod.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/log.ts";
 import { loadMigrations } from "../src/migrate/files.ts";

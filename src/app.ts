@@ -1,14 +1,18 @@
-// createApp(stores, config): the whole HTTP API as a Hono app with no module-level state, so tests
-// build as many apps as they like and the same app runs on any Web-standard runtime.
+/**
+ * createApp(stores, config): the whole HTTP API as a Hono app with no module-level state, so tests
+ * build as many apps as they like and the same app runs on any Web-standard runtime.
+ *
+ * @module
+ */
 import { swaggerUI } from "@hono/swagger-ui";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { Config } from "./config.ts";
-import { AppError } from "./errors.ts";
+import { payloadTooLarge } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { accessLog } from "./http/access_log.ts";
-import { errorHandler, notFoundHandler } from "./http/errors.ts";
+import { errorHandler, methodNotAllowedProblems, notFoundHandler } from "./http/errors.ts";
 import { type Authenticator, guard } from "./http/guard.ts";
 import { createHttpMetrics } from "./http/metrics.ts";
 import { createRouter } from "./http/openapi.ts";
@@ -16,17 +20,20 @@ import { rateLimit } from "./http/rate_limit.ts";
 import { requestId } from "./http/request_id.ts";
 import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissions.ts";
 import type { Deps } from "./http/types.ts";
-import { createAuthenticator } from "./auth/authenticate.ts";
-import { accessClaims } from "./auth/access_claims.ts";
-import { refreshTokenOwner } from "./auth/refresh_tokens.ts";
-import { createTokenService, type TokenService } from "./auth/tokens.ts";
+import {
+  accessClaims,
+  createAuthenticator,
+  createTokenService,
+  GrantsMemo,
+  refreshTokenOwner,
+  type TokenService,
+} from "./auth/mod.ts";
 import { systemRoutes } from "./system/routes.ts";
 import { SIGNED_URL_MOUNT, signedUrlRouter } from "./files/signed_url_routes.ts";
 import { DOMAINS } from "./domains.ts";
 import type { Stores } from "./stores/types.ts";
 import { ReadThroughCache } from "./caching/read_through.ts";
 import { drainOutbox, recordInvalidation } from "./caching/invalidation_outbox.ts";
-import { GrantsMemo } from "./auth/grants_memo.ts";
 
 export interface AppOptions {
   logger?: Logger;
@@ -36,7 +43,22 @@ export interface AppOptions {
   authenticate?: Authenticator;
 }
 
-/** Builds the API over `stores`; `config.auth.jwtSecret` must be set (main.ts ensures it). */
+/**
+ * Builds the API over `stores`; `config.auth.jwtSecret` must be set (main.ts ensures it).
+ *
+ * @example
+ * ```ts
+ * import { createApp } from "./app.ts";
+ * import { loadConfig } from "./config.ts";
+ * import { createLogger } from "./log.ts";
+ * import { openStores } from "./stores/mod.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * const stores = await openStores(config, createLogger("info"), { signingKey: "dev-key" });
+ * const app = createApp(stores, { ...config, auth: { ...config.auth, jwtSecret: "x".repeat(32) } });
+ * const res = await app.request("/health"); // 200 {"status":"ok"}
+ * Deno.serve((req, info) => app.fetch(req, info)); // the client address reaches the app as env
+ * ```
+ */
 export function createApp(stores: Stores, config: Config, options: AppOptions = {}) {
   const secret = config.auth.jwtSecret;
   if (!secret) throw new Error("createApp needs config.auth.jwtSecret");
@@ -70,11 +92,12 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
 
   const app = createRouter();
   app.onError(errorHandler(log));
-  app.notFound(notFoundHandler(() => app.routes));
+  app.notFound(notFoundHandler());
 
   app.use("*", requestId());
   app.use("*", accessLog(log));
   app.use("*", metrics.middleware);
+  app.use("*", methodNotAllowedProblems(app));
   app.use("*", secureHeaders());
   app.use(
     "*",
@@ -98,9 +121,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
     bodyLimit({
       maxSize: config.bodyLimitBytes,
       onError: () => {
-        throw new AppError(413, "payload_too_large", "Payload too large", {
-          detail: `The request body exceeds ${config.bodyLimitBytes} bytes`,
-        });
+        throw payloadTooLarge(`The request body exceeds ${config.bodyLimitBytes} bytes`);
       },
     }),
   );

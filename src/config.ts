@@ -1,5 +1,9 @@
-// The one place that reads the environment. Every setting of design section 2 is parsed here
-// once with zod; a bad value stops start-up with one line naming the variable.
+/**
+ * The one place that reads the environment. Every setting of design section 2 is parsed here
+ * once with zod; a bad value stops start-up with one line naming the variable.
+ *
+ * @module
+ */
 import { z } from "zod";
 
 const optionalUrl = (schemes: readonly string[]) =>

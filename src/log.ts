@@ -1,5 +1,9 @@
-// Structured logging: one JSON object per line, with secrets redacted before anything is written.
-// The sink is injected so tests can capture lines and the app never writes to a global logger.
+/**
+ * Structured logging: one JSON object per line, with secrets redacted before anything is written.
+ * The sink is injected so tests can capture lines and the app never writes to a global logger.
+ *
+ * @module
+ */
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };

@@ -1,5 +1,11 @@
-// In a purely embedded run JWT_SECRET may be left unset: a random secret is made once and kept in
-// $DATA_DIR/jwt_secret (mode 0600), so tokens survive restarts without any setup.
+/**
+ * In a purely embedded run JWT_SECRET may be left unset: a random secret is made once and kept in
+ * $DATA_DIR/jwt_secret (mode 0600), so tokens survive restarts without any setup.
+ *
+ * @module
+ */
+
+import { encodeBase64url } from "./shared/base64url.ts";
 
 /** Returns the secret stored in `dataDir`, creating it on first use. */
 export async function loadOrCreateSecret(dataDir: string): Promise<string> {
@@ -12,7 +18,7 @@ export async function loadOrCreateSecret(dataDir: string): Promise<string> {
   }
   await Deno.mkdir(dataDir, { recursive: true });
   const bytes = crypto.getRandomValues(new Uint8Array(48));
-  const secret = btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, "");
+  const secret = encodeBase64url(bytes);
   // createNew: if another process won the race, read its secret instead of overwriting it.
   try {
     await Deno.writeTextFile(path, secret, { createNew: true, mode: 0o600 });

@@ -1,15 +1,19 @@
-// An agent's daily token and cost counters in the cache (seed 004 section 6:
-// agent:{id}:tokens_daily and agent:{id}:spending_daily, reset at midnight UTC). The key carries
-// the UTC date (agent:{id}:tokens_daily:2026-11-22), so a new day starts from zero whatever the
-// clock skew between instances, and the TTL (to the next midnight) only cleans up.
-//
-// agent_logs is the source of truth and the only thing a run's admission is decided on: the run
-// counts the day from agent_logs while it holds the agent's row lock (routes.ts), and writes the
-// exact new totals into the counters before that lock is released, so the counters never drift
-// for long. The counters serve reads of the budget; when the cache lost them they are rebuilt from
-// agent_logs under a cache lock, so a burst of reads runs one rebuild, not one each. A run whose
-// totals the cache refused leaves an owed drop of the counters in the outbox (counterDrop), so a
-// copy from before an outage is not served once the cache is back.
+/**
+ * An agent's daily token and cost counters in the cache (keys
+ * agent:{id}:tokens_daily and agent:{id}:spending_daily, reset at midnight UTC). The key carries
+ * the UTC date (agent:{id}:tokens_daily:2026-11-22), so a new day starts from zero whatever the
+ * clock skew between instances, and the TTL (to the next midnight) only cleans up.
+ *
+ * agent_logs is the source of truth and the only thing a run's admission is decided on: the run
+ * counts the day from agent_logs while it holds the agent's row lock (routes.ts), and writes the
+ * exact new totals into the counters before that lock is released, so the counters never drift
+ * for long. The counters serve reads of the budget; when the cache lost them they are rebuilt from
+ * agent_logs under a cache lock, so a burst of reads runs one rebuild, not one each. A run whose
+ * totals the cache refused leaves an owed drop of the counters in the outbox (counterDrop), so a
+ * copy from before an outage is not served once the cache is back.
+ *
+ * @module
+ */
 import type { Invalidation } from "../caching/invalidation_outbox.ts";
 import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";

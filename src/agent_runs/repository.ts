@@ -1,5 +1,9 @@
-// SQL for agent runs: the agent's limits (optionally locking its row, with its service account), one
-// agent_logs insert, pages of runs bounded to a created_at range (the partition key), day sums.
+/**
+ * SQL for agent runs: the agent's limits (optionally locking its row, with its service account), one
+ * agent_logs insert, pages of runs bounded to a created_at range (the partition key), day sums.
+ *
+ * @module
+ */
 import type { Queryable } from "../stores/relational/port.ts";
 import { cursorTs, type KeysetPosition } from "../shared/keyset_cursor.ts";
 import type { AgentLog, AgentRun } from "./schemas.ts";

@@ -1,5 +1,9 @@
-// Request and response schemas of the agent-runs routes: one agent_logs row per run, the list of
-// runs, and the agent's daily budget.
+/**
+ * Request and response schemas of the agent-runs routes: one agent_logs row per run, the list of
+ * runs, and the agent's daily budget.
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
 import { PageQuery } from "../shared/openapi.ts";
 

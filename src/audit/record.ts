@@ -1,5 +1,9 @@
-// Writes one audit_logs row per mutation, inside the caller's transaction, so a change and its
-// audit entry commit or roll back together. Secret-looking fields never reach old/new values.
+/**
+ * Writes one audit_logs row per mutation, inside the caller's transaction, so a change and its
+ * audit entry commit or roll back together. Secret-looking fields never reach old/new values.
+ *
+ * @module
+ */
 import type { Context } from "hono";
 import type { Queryable } from "../stores/relational/port.ts";
 import type { AppEnv, Deps } from "../http/types.ts";

@@ -1,4 +1,8 @@
-// Unit tests of the audit helpers: secrets scrubbed from values, and the actor taken from a request.
+/**
+ * Unit tests of the audit helpers: secrets scrubbed from values, and the actor taken from a request.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/types.ts";

@@ -1,12 +1,16 @@
-// What the auth services need, built once per app from the route dependencies.
+/**
+ * What the auth services need, built once per app from the route dependencies.
+ *
+ * @module
+ */
 import type { Logger } from "../log.ts";
 import type { Deps } from "../http/types.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
 import type { RelationalStore } from "../stores/relational/port.ts";
-import { type ActivityLog, createActivityLog } from "./activity.ts";
-import type { TokenService } from "./tokens.ts";
+import { type ActivityLog, createActivityLog } from "./accounts/activity.ts";
+import type { TokenService } from "./tokens/tokens.ts";
 import type { ReadThroughCache } from "../caching/read_through.ts";
-import type { GrantsMemo } from "./grants_memo.ts";
+import type { GrantsMemo } from "./grants/grants_memo.ts";
 
 export interface AuthContext {
   db: RelationalStore;

@@ -1,5 +1,9 @@
-// The auth refusals. Login has one answer for every failure, so it never tells whether an
-// e-mail has an account; a bad refresh token likewise never says which check failed.
+/**
+ * The auth refusals. Login has one answer for every failure, so it never tells whether an
+ * e-mail has an account; a bad refresh token likewise never says which check failed.
+ *
+ * @module
+ */
 import { AppError } from "../errors.ts";
 
 const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="polystore"' };

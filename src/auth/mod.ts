@@ -1,6 +1,7 @@
 /**
- * The auth domain's public face: what other modules may use of it. Code outside `src/auth/`
- * imports auth only from here.
+ * The auth domain's public face: everything other modules may use of accounts, passwords, tokens,
+ * sessions and grants. Code outside `src/auth/` imports auth only from here; the sub-folders are
+ * internals (tests may reach into them).
  *
  * @module
  */
@@ -8,11 +9,31 @@ import type { Domain } from "../http/domain.ts";
 import { AUTH_PERMISSIONS } from "./route_permissions.ts";
 import { authRoutes } from "./routes.ts";
 
-export type { Principal } from "./principal.ts";
-export type { Action } from "./permissions.ts";
-export { grants } from "./permissions.ts";
+// Who is calling, and what their roles grant.
+export type { Grants, Principal } from "./grants/principal.ts";
+export type { Action, PermissionSet } from "./grants/permissions.ts";
+export { ACTIONS, grants } from "./grants/permissions.ts";
+export { isRoleName, ROLE_NAMES, type RoleName } from "./grants/roles.ts";
+export { dropAllCachedGrants, grantsInvalidation } from "./grants/principal.ts";
+export { GrantsMemo } from "./grants/grants_memo.ts";
+export { type GrantsSyncOptions, startGrantsSync } from "./grants/grants_sync.ts";
 
-/** Sign-up, sign-in, tokens, sessions and the user admin routes. */
+// Accounts, their activity log and the first admin.
+export { PROFILE_COLUMNS, toProfile, type UserProfile } from "./accounts/accounts.ts";
+export type { ActivityAction } from "./accounts/activity.ts";
+export { createUserIfAbsent, ensureAdmin, systemActor } from "./accounts/bootstrap.ts";
+export { UserProfileSchema } from "./schemas.ts";
+
+// Tokens and the authenticator the guard runs.
+export { type AccessClaims, createTokenService, type TokenService } from "./tokens/tokens.ts";
+export { accessClaims } from "./tokens/access_claims.ts";
+export { refreshTokenOwner } from "./tokens/refresh_tokens.ts";
+export { createAuthenticator } from "./sessions/authenticate.ts";
+
+// The auth services' view of the app's dependencies (for domains that administer accounts).
+export { type AuthContext, authContext } from "./context.ts";
+
+/** Sign-up, sign-in, tokens and sessions. */
 export const authDomain: Domain = {
   name: "auth",
   mount: "/api/v1",

@@ -1,7 +1,10 @@
-// This domain's slice of the route permission table (joined in src/http/route_permissions.ts):
-// the auth routes and the admin user routes of src/users.
+/**
+ * The auth slice of the route permission table: sign-up and sign-in are public, the rest needs
+ * any signed-in user acting on their own account.
+ *
+ * @module
+ */
 import type { PermissionTable } from "../http/route_permissions.ts";
-import { USERS_PERMISSIONS } from "../users/route_permissions.ts";
 
 export const AUTH_PERMISSIONS: PermissionTable = {
   "POST /api/v1/auth/register": "public",
@@ -12,5 +15,4 @@ export const AUTH_PERMISSIONS: PermissionTable = {
   "POST /api/v1/auth/password": "user",
   "GET /api/v1/auth/sessions": "user",
   "DELETE /api/v1/auth/sessions/:id": "user",
-  ...USERS_PERMISSIONS,
 };

@@ -1,19 +1,22 @@
-// The auth routes, mounted under /api/v1 by createApp: accounts, tokens and sessions, plus the
-// admin user routes of src/users (one mount for the whole identity domain).
+/**
+ * The auth routes, mounted under /api/v1 by createApp: accounts, tokens and sessions. Handlers
+ * validate, call one service, answer.
+ *
+ * @module
+ */
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { auditActor } from "../audit/record.ts";
-import { AppError } from "../errors.ts";
-import { clientIp } from "../http/client_ip.ts";
+import { requestActor } from "../audit/record.ts";
+import { unsupportedMediaType } from "../errors.ts";
 import { principalOf } from "../http/guard.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
-import { usersRoutes } from "../users/routes.ts";
-import { createAccount, loadProfile } from "./accounts.ts";
+import { json, problems, security } from "../shared/openapi.ts";
+import { createAccount, loadProfile } from "./accounts/accounts.ts";
 import { authContext } from "./context.ts";
-import { login } from "./login.ts";
-import { changePassword } from "./password_change.ts";
-import { refresh } from "./refresh.ts";
+import { login } from "./sessions/login.ts";
+import { changePassword } from "./sessions/password_change.ts";
+import { refresh } from "./sessions/refresh.ts";
 import {
   LoginForm,
   LoginJson,
@@ -27,16 +30,11 @@ import {
   SessionParams,
   TokenPairSchema,
 } from "./schemas.ts";
-import { logout, revokeSession, sessionsOf } from "./sessions.ts";
-import type { TokenPair } from "./token_pair.ts";
+import { logout, revokeSession, sessionsOf } from "./sessions/sessions.ts";
+import type { TokenPair } from "./tokens/token_pair.ts";
 
 const tags = ["auth"];
-const bearer = [{ bearer: [] }];
-const problem = (description: string) => ({ description });
-const tokenAnswer = {
-  description: "A new access and refresh token",
-  content: { "application/json": { schema: TokenPairSchema } },
-};
+const tokenAnswer = json(TokenPairSchema, "A new access and refresh token");
 
 const register = createRoute({
   method: "post",
@@ -45,9 +43,8 @@ const register = createRoute({
   summary: "Create an account (it holds no role until an admin grants one)",
   request: { body: { required: true, content: { "application/json": { schema: RegisterBody } } } },
   responses: {
-    201: { description: "Created", content: { "application/json": { schema: RegisteredSchema } } },
-    409: problem("The e-mail is already registered"),
-    422: problem("Invalid body"),
+    201: json(RegisteredSchema, "Created"),
+    ...problems([409, "The e-mail is already registered"], 415, 422, 429, 503),
   },
 });
 
@@ -64,7 +61,10 @@ const loginRoute = createRoute({
       },
     },
   },
-  responses: { 200: tokenAnswer, 401: problem("Wrong e-mail or password") },
+  responses: {
+    200: tokenAnswer,
+    ...problems([401, "Wrong e-mail or password"], 415, 422, 429, 503),
+  },
 });
 
 const refreshRoute = createRoute({
@@ -80,27 +80,30 @@ const refreshRoute = createRoute({
       },
     },
   },
-  responses: { 200: tokenAnswer, 401: problem("Invalid, expired, revoked or reused token") },
+  responses: {
+    200: tokenAnswer,
+    ...problems([401, "Invalid, expired, revoked or reused token"], 415, 422, 429, 503),
+  },
 });
 
 const logoutRoute = createRoute({
   method: "post",
   path: "/auth/logout",
   tags,
-  security: bearer,
+  security,
   summary: "Revoke this access token and its session",
-  responses: { 204: { description: "Signed out" }, 401: problem("No valid access token") },
+  responses: { 204: { description: "Signed out" }, ...problems(401, 503) },
 });
 
 const me = createRoute({
   method: "get",
   path: "/auth/me",
   tags,
-  security: bearer,
+  security,
   summary: "The caller's profile, roles, effective permissions and companies",
   responses: {
-    200: { description: "Profile", content: { "application/json": { schema: MeSchema } } },
-    401: problem("No valid access token"),
+    200: json(MeSchema, "Profile"),
+    ...problems(401, 503),
   },
 });
 
@@ -108,15 +111,14 @@ const password = createRoute({
   method: "post",
   path: "/auth/password",
   tags,
-  security: bearer,
+  security,
   summary: "Change the password; every other session ends, this one gets a new pair",
   request: {
     body: { required: true, content: { "application/json": { schema: PasswordChangeBody } } },
   },
   responses: {
     200: tokenAnswer,
-    401: problem("No valid access token"),
-    422: problem("Wrong current password or weak new one"),
+    ...problems(401, [422, "Wrong current password or weak new one"], 503),
   },
 });
 
@@ -124,14 +126,11 @@ const sessions = createRoute({
   method: "get",
   path: "/auth/sessions",
   tags,
-  security: bearer,
+  security,
   summary: "The caller's active sessions",
   responses: {
-    200: {
-      description: "Sessions",
-      content: { "application/json": { schema: SessionListSchema } },
-    },
-    401: problem("No valid access token"),
+    200: json(SessionListSchema, "Sessions"),
+    ...problems(401, 503),
   },
 });
 
@@ -139,13 +138,12 @@ const deleteSession = createRoute({
   method: "delete",
   path: "/auth/sessions/{id}",
   tags,
-  security: bearer,
+  security,
   summary: "End one of the caller's sessions",
   request: { params: SessionParams },
   responses: {
     204: { description: "Ended" },
-    401: problem("No valid access token"),
-    404: problem("No such session of yours"),
+    ...problems(401, [404, "No such session of yours"], 422, 503),
   },
 });
 
@@ -156,9 +154,7 @@ function mediaKind(c: Context<AppEnv>): MediaKind {
   const type = c.req.header("Content-Type")?.split(";")[0].trim().toLowerCase();
   if (type === "application/json") return "json";
   if (type === "application/x-www-form-urlencoded") return "form";
-  throw new AppError(415, "unsupported_media_type", "Unsupported media type", {
-    detail: "Send application/json or application/x-www-form-urlencoded",
-  });
+  throw unsupportedMediaType("Send application/json or application/x-www-form-urlencoded");
 }
 
 /** Token answers must never be cached (RFC 6749 section 5.1). */
@@ -170,7 +166,6 @@ function tokens(c: Context<AppEnv>, pair: TokenPair) {
 export function authRoutes(deps: Deps) {
   const app = createRouter();
   const ctx = authContext(deps);
-  const actorOf = (c: Context<AppEnv>) => auditActor(c, clientIp(c, deps.config.trustProxy));
 
   app.openapi(register, async (c) => {
     const body = c.req.valid("json");
@@ -178,11 +173,11 @@ export function authRoutes(deps: Deps) {
       email: body.email,
       password: body.password,
       fullName: body.full_name,
-    }, actorOf(c));
+    }, requestActor(c, deps));
     await ctx.activity.record({
       userId: profile.id,
       action: "register",
-      actor: { ...actorOf(c), userId: profile.id },
+      actor: { ...requestActor(c, deps), userId: profile.id },
     });
     return c.json({ ...profile, roles: [] }, 201);
   });
@@ -190,18 +185,18 @@ export function authRoutes(deps: Deps) {
   app.openapi(loginRoute, async (c) => {
     const body = mediaKind(c) === "json" ? c.req.valid("json") : c.req.valid("form");
     const email = "username" in body ? body.username : body.email;
-    return tokens(c, await login(ctx, actorOf(c), { email, password: body.password }));
+    return tokens(c, await login(ctx, requestActor(c, deps), { email, password: body.password }));
   });
 
   app.openapi(refreshRoute, async (c) => {
     const token = mediaKind(c) === "json"
       ? c.req.valid("json").refresh_token
       : c.req.valid("form").refresh_token;
-    return tokens(c, await refresh(ctx, actorOf(c), token));
+    return tokens(c, await refresh(ctx, requestActor(c, deps), token));
   });
 
   app.openapi(logoutRoute, async (c) => {
-    await logout(ctx, actorOf(c), principalOf(c));
+    await logout(ctx, requestActor(c, deps), principalOf(c));
     return c.body(null, 204);
   });
 
@@ -218,7 +213,7 @@ export function authRoutes(deps: Deps) {
 
   app.openapi(password, async (c) => {
     const body = c.req.valid("json");
-    const pair = await changePassword(ctx, actorOf(c), principalOf(c), {
+    const pair = await changePassword(ctx, requestActor(c, deps), principalOf(c), {
       currentPassword: body.current_password,
       newPassword: body.new_password,
     });
@@ -231,10 +226,9 @@ export function authRoutes(deps: Deps) {
   });
 
   app.openapi(deleteSession, async (c) => {
-    await revokeSession(ctx, actorOf(c), principalOf(c), c.req.valid("param").id);
+    await revokeSession(ctx, requestActor(c, deps), principalOf(c), c.req.valid("param").id);
     return c.body(null, 204);
   });
 
-  app.route("/", usersRoutes(deps, ctx));
   return app;
 }

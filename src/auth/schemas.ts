@@ -1,6 +1,10 @@
-// Request and response shapes of the auth routes (zod, also the OpenAPI document).
+/**
+ * Request and response shapes of the auth routes (zod, also the OpenAPI document).
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords.ts";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords/passwords.ts";
 
 const email = z.email().max(255).openapi({ example: "ana@example.com" });
 const newPassword = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);

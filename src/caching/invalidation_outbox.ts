@@ -1,6 +1,10 @@
-// Cache invalidations that must not be lost: written to the relational store in the transaction of
-// the change they follow, applied right after commit, and re-applied by any instance's drain job
-// while the cache was down or the instance that owed them stopped. Applying one twice is harmless.
+/**
+ * Cache invalidations that must not be lost: written to the relational store in the transaction of
+ * the change they follow, applied right after commit, and re-applied by any instance's drain job
+ * while the cache was down or the instance that owed them stopped. Applying one twice is harmless.
+ *
+ * @module
+ */
 import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
 import type { Queryable } from "../stores/relational/port.ts";

@@ -1,11 +1,15 @@
-// Read-through caching that stays correct when the cache misbehaves. Entries belong to a
-// namespace whose generation (a random token under `gen:<ns>`) is read before the database, and
-// an entry counts only while its generation is current, so a fill that raced an invalidation can
-// never be served. An invalidation that fails (cache down) is kept here and retried, and until
-// it lands this instance bypasses that namespace: an outage makes reads slower, never wrong.
-// Invalidations that must survive the instance too go through the outbox
-// (invalidation_outbox.ts); after any cache failure this instance settles that outbox (the
-// `settle` step) before it trusts a cached entry again.
+/**
+ * Read-through caching that stays correct when the cache misbehaves. Entries belong to a
+ * namespace whose generation (a random token under `gen:<ns>`) is read before the database, and
+ * an entry counts only while its generation is current, so a fill that raced an invalidation can
+ * never be served. An invalidation that fails (cache down) is kept here and retried, and until
+ * it lands this instance bypasses that namespace: an outage makes reads slower, never wrong.
+ * Invalidations that must survive the instance too go through the outbox
+ * (invalidation_outbox.ts); after any cache failure this instance settles that outbox (the
+ * `settle` step) before it trusts a cached entry again.
+ *
+ * @module
+ */
 import type { z } from "zod";
 import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";

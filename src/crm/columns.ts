@@ -1,5 +1,9 @@
-// Column descriptors mirroring the DDL: each knows its SQL kind, the zod schema a written value must
-// pass (lengths, ranges, enums, formats), whether it is nullable or required, and who may write it.
+/**
+ * Column descriptors mirroring the DDL: each knows its SQL kind, the zod schema a written value must
+ * pass (lengths, ranges, enums, formats), whether it is nullable or required, and who may write it.
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
 
 /** The SQL families the engine knows how to filter, sort and bind. */

@@ -1,5 +1,5 @@
 /**
- * The CRM/ERP domain: CRUD on the seed 004 tables, generated from the resource registry.
+ * The CRM/ERP domain: CRUD on the business tables of sql/0004-0006, generated from the resource registry.
  *
  * @module
  */

@@ -1,10 +1,15 @@
-// POST /notifications/{id}/read: the caller marks one of their own notifications read, the same
-// change as PATCH {"is_read": true}, audited like any update.
+/**
+ * POST /notifications/{id}/read: the caller marks one of their own notifications read, the same
+ * change as PATCH {"is_read": true}, audited like any update.
+ *
+ * @module
+ */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, Deps } from "../http/types.ts";
 import type { RoutePermission } from "../http/route_permissions.ts";
 import { updateRow } from "./engine/mutate.ts";
-import { itemParams, problems, RowHeaders } from "./openapi_common.ts";
+import { problems, security } from "../shared/openapi.ts";
+import { itemParams, RowHeaders } from "./openapi_common.ts";
 import { honoPath, itemPath } from "./paths.ts";
 import { notifications } from "./registry/mod.ts";
 import { writeContext } from "./routes_factory.ts";
@@ -20,7 +25,7 @@ const markRead = createRoute({
   method: "post",
   path,
   tags: [notifications.tag],
-  security: [{ bearer: [] }],
+  security,
   summary: "Mark one of your notifications read",
   request: { params: itemParams(notifications) },
   responses: {

@@ -1,5 +1,9 @@
-// URL paths of a resource: OpenAPI form ("/leads/{id}/interactions") for createRoute, and Hono
-// form under /api/v1 ("/api/v1/leads/:id/interactions") for the permission table.
+/**
+ * URL paths of a resource: OpenAPI form ("/leads/{id}/interactions") for createRoute, and Hono
+ * form under /api/v1 ("/api/v1/leads/:id/interactions") for the permission table.
+ *
+ * @module
+ */
 import type { Resource } from "./resource.ts";
 
 /** Where the routes are mounted (src/app.ts). */

@@ -1,6 +1,10 @@
-// A resource is one table exposed as REST: its columns (from the DDL), what may be filtered,
-// sorted and searched, who may touch it, and how a company-scoped caller is narrowed. defineResource
-// derives from that one definition the zod schemas the routes validate with and document.
+/**
+ * A resource is one table exposed as REST: its columns (from the DDL), what may be filtered,
+ * sorted and searched, who may touch it, and how a company-scoped caller is narrowed. defineResource
+ * derives from that one definition the zod schemas the routes validate with and document.
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
 import type { Column, Kind } from "./columns.ts";
 import type { RoutePermission } from "../http/route_permissions.ts";
@@ -143,7 +147,31 @@ function checkSpec(spec: ResourceSpec): void {
   if (!has("id") || !has("created_at")) throw new Error(`${where}: needs id and created_at`);
 }
 
-/** Builds a Resource (schemas, filter map, permissions) from its spec. */
+/**
+ * Builds a Resource (schemas, filter map, permissions) from its spec; listing it in
+ * src/crm/registry/mod.ts gives it list, create, read, update and delete routes.
+ *
+ * @example
+ * ```ts
+ * import { createdAt, idColumn, text, updatedAt } from "./columns.ts";
+ * import { defineResource } from "./resource.ts";
+ * export const tags = defineResource({
+ *   table: "tags",
+ *   path: "tags",
+ *   name: "Tag",
+ *   tag: "tags",
+ *   permission: "tags",
+ *   columns: {
+ *     id: idColumn(),
+ *     name: text(50).required(),
+ *     created_at: createdAt(),
+ *     updated_at: updatedAt(),
+ *   },
+ *   sorts: ["created_at", "name"],
+ *   defaultSort: "-created_at",
+ * });
+ * ```
+ */
 export function defineResource(spec: ResourceSpec): Resource {
   checkSpec(spec);
   const cols = Object.entries(spec.columns);

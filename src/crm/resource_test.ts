@@ -1,5 +1,9 @@
-// Unit tests of defineResource: schemas derived from the columns, query parameters from the
-// filters, permissions per operation, and specs that name unknown columns refused at start-up.
+/**
+ * Unit tests of defineResource: schemas derived from the columns, query parameters from the
+ * filters, permissions per operation, and specs that name unknown columns refused at start-up.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { createdAt, idColumn, int, money, oneOf, text, updatedAt, uuid } from "./columns.ts";
 import { defineResource, type ResourceSpec } from "./resource.ts";

@@ -1,6 +1,10 @@
-// This domain's slice of the route permission table (joined in src/http/route_permissions.ts),
-// generated from the resource registry so a route and its permission cannot drift apart. The map
-// of tables to permission resources is explained in README (Permissions).
+/**
+ * This domain's slice of the route permission table (joined in src/http/route_permissions.ts),
+ * generated from the resource registry so a route and its permission cannot drift apart. The map
+ * of tables to permission resources is explained in README (Permissions).
+ *
+ * @module
+ */
 import type { PermissionTable, RoutePermission } from "../http/route_permissions.ts";
 import { MARK_READ_PERMISSION } from "./notifications.ts";
 import { collectionPath, honoPath, itemPath } from "./paths.ts";

@@ -1,5 +1,9 @@
-// The CRM/ERP routes, mounted under /api/v1 by createApp: one generated set of CRUD routes per
-// registry resource, plus marking a notification read.
+/**
+ * The CRM/ERP routes, mounted under /api/v1 by createApp: one generated set of CRUD routes per
+ * registry resource, plus marking a notification read.
+ *
+ * @module
+ */
 import { createRouter } from "../http/openapi.ts";
 import type { Deps } from "../http/types.ts";
 import { registerMarkRead } from "./notifications.ts";

@@ -1,37 +1,36 @@
-// Generates a resource's routes from its definition: list, create, read, update (PATCH) and
-// delete, each a createRoute so /openapi.json documents it, all served by the one generic engine.
+/**
+ * Generates a resource's routes from its definition: list, create, read, update (PATCH) and
+ * delete, each a createRoute so /openapi.json documents it, all served by the one generic engine.
+ *
+ * @module
+ */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { auditActor } from "../audit/record.ts";
-import { clientIp } from "../http/client_ip.ts";
+import { requestActor } from "../audit/record.ts";
 import { principalOf } from "../http/guard.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import { listRows, PageSchema } from "./engine/list.ts";
 import { createRow, deleteRow, readRow, updateRow, type WriteContext } from "./engine/mutate.ts";
 import { callerOf, type ParentRef } from "./engine/scope.ts";
-import {
-  collectionParams,
-  IfMatchHeaders,
-  itemParams,
-  problems,
-  RowHeaders,
-} from "./openapi_common.ts";
+import { IfMatchHeader, problems, security } from "../shared/openapi.ts";
+import { collectionParams, itemParams, RowHeaders } from "./openapi_common.ts";
 import { collectionPath, itemPath, rowUrl } from "./paths.ts";
 import { resourceByTable, SOFT_DELETE_TABLES } from "./registry/mod.ts";
 import type { Resource } from "./resource.ts";
-
-const security = [{ bearer: [] }];
 
 /** The engine's view of the request: who, from where, and when. */
 export function writeContext(c: Context<AppEnv>, deps: Deps): WriteContext {
   return {
     db: deps.stores.relational,
     caller: callerOf(principalOf(c)),
-    actor: auditActor(c, clientIp(c, deps.config.trustProxy)),
+    actor: requestActor(c, deps),
     now: new Date(deps.now()),
     softDeleteTables: SOFT_DELETE_TABLES,
   };
 }
+
+/** What a 409 means on a resource route. */
+const CONFLICT = "A unique field is taken, or the row is still referenced";
 
 function parentOf(res: Resource, params: Record<string, string>): ParentRef | undefined {
   return res.parent ? { res: resourceByTable(res.parent.table), id: params.id } : undefined;
@@ -113,7 +112,7 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
           },
           content: rowContent,
         },
-        ...problems(401, 403, 404, 409, 422),
+        ...problems(401, 403, 404, [409, CONFLICT], 422),
       },
     });
     app.openapi(route, async (c) => {
@@ -167,12 +166,12 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
       summary: `Update a ${res.name} (partial)`,
       request: {
         params: itemParams(res),
-        headers: IfMatchHeaders,
+        headers: IfMatchHeader,
         body: { required: true, content: { "application/json": { schema: res.patchSchema } } },
       },
       responses: {
         200: { description: "The updated row", headers: RowHeaders, content: rowContent },
-        ...problems(401, 403, 404, 409, 412, 422),
+        ...problems(401, 403, 404, [409, CONFLICT], 412, 422),
       },
     });
     app.openapi(route, async (c) => {
@@ -198,10 +197,10 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
       tags,
       security,
       summary: res.softDelete ? `Delete a ${res.name} (soft)` : `Delete a ${res.name}`,
-      request: { params: itemParams(res), headers: IfMatchHeaders },
+      request: { params: itemParams(res), headers: IfMatchHeader },
       responses: {
         204: { description: "Deleted" },
-        ...problems(401, 403, 404, 409, 412, 422),
+        ...problems(401, 403, 404, [409, CONFLICT], 412, 422),
       },
     });
     app.openapi(route, async (c) => {

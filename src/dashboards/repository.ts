@@ -1,5 +1,9 @@
-// SQL for dashboards and their metric samples. Every statement names the owner, so a dashboard
-// of another user is simply not found.
+/**
+ * SQL for dashboards and their metric samples. Every statement names the owner, so a dashboard
+ * of another user is simply not found.
+ *
+ * @module
+ */
 import type { Queryable } from "../stores/relational/port.ts";
 import { cursorTs, type KeysetPosition } from "../shared/keyset_cursor.ts";
 import type { MetricSample } from "./schemas.ts";
@@ -99,7 +103,7 @@ export async function deleteDashboard(db: Queryable, id: string): Promise<void> 
 
 /**
  * Inserts samples in one statement (arrays unnested), stamped with `now` when they carry no
- * timestamp; seed 003's default periodo is '24h'.
+ * timestamp; the default period is '24h'.
  */
 export async function insertMetrics(
   db: Queryable,

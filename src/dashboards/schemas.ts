@@ -1,4 +1,8 @@
-// Request and response schemas of the dashboards routes (seed 003's dashboards and metrics).
+/**
+ * Request and response schemas of the dashboards routes (tables of sql/0007_dashboards).
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
 import { PageQuery } from "../shared/openapi.ts";
 
@@ -37,7 +41,7 @@ export const DashboardPatchSchema = z.strictObject({ name: Name }).openapi("Dash
 const ratio = z.number().min(0).max(1);
 const amount = z.number().min(0).max(1e9);
 
-/** One sample, seed 003's Metric: ratios in [0, 1], time and memory non-negative. */
+/** One sample, a metric: ratios in [0, 1], time and memory non-negative. */
 export const MetricSampleSchema = z.strictObject({
   ia_efficiency: ratio,
   model_accuracy: ratio,
@@ -64,7 +68,7 @@ export const MetricsIngestResultSchema = z.object({
 /** GET /dashboards: a page; strict, so an unknown parameter is a 422 naming it. */
 export const DashboardListQuery = z.strictObject(PageQuery);
 
-// Strict: `?periodo=7d` (seed 003's field name) must not silently give the 24h default.
+// Strict: `?periodo=7d` (the Portuguese field name some clients send) must not silently give the 24h default.
 export const MetricsQuery = z.strictObject({
   period: z.enum(PERIODS).default("24h").openapi({
     param: { name: "period", in: "query" },

@@ -1,6 +1,10 @@
-// A dashboard's metrics over a period: per-field avg, min, max and p95 (percentile_cont, as the
-// database computes it) and a series of at most MAX_POINTS points, averaged into equal time
-// buckets when there are more samples. Cached 5 minutes per owner, dashboard and period.
+/**
+ * A dashboard's metrics over a period: per-field avg, min, max and p95 (percentile_cont, as the
+ * database computes it) and a series of at most MAX_POINTS points, averaged into equal time
+ * buckets when there are more samples. Cached 5 minutes per owner, dashboard and period.
+ *
+ * @module
+ */
 import type { ReadThroughCache } from "../caching/read_through.ts";
 import type { Queryable } from "../stores/relational/port.ts";
 import { cursorTs } from "../shared/keyset_cursor.ts";

@@ -1,4 +1,8 @@
-// One JSON log line per request: method, path, status, duration, request id, user when known.
+/**
+ * One JSON log line per request: method, path, status, duration, request id, user when known.
+ *
+ * @module
+ */
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "../log.ts";
 

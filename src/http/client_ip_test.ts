@@ -5,7 +5,7 @@ import { clientIp } from "./client_ip.ts";
 function ipOf(headers: Record<string, string>, trustProxy: boolean, socket?: string) {
   const app = new Hono();
   app.get("/", (c) => c.text(String(clientIp(c, trustProxy))));
-  const env = socket ? { info: { remoteAddr: { hostname: socket } } } : undefined;
+  const env = socket ? { remoteAddr: { hostname: socket } } : undefined;
   return Promise.resolve(app.request("/", { headers }, env)).then((r) => r.text());
 }
 

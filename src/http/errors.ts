@@ -1,9 +1,28 @@
-// The one place errors become responses: AppErrors as they are, StoreErrors by code (404, 409,
-// 422, 503 with Retry-After), Hono's HTTP exceptions (malformed JSON, body too large) by status,
-// and anything else as a bare 500 whose details go to the log only.
-import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+/**
+ * The one place errors become responses: AppErrors as they are, StoreErrors by code (404, 409,
+ * 422, 503 with Retry-After), Hono's HTTP exceptions (malformed JSON, body too large) by status,
+ * anything else as a bare 500 whose details go to the log only; unknown paths 404, and known paths
+ * asked with another method 405 with Allow (hono's method-not-allowed, which matches routes as
+ * the router does, multi-segment keys included).
+ *
+ * @module
+ */
+import type { Context, Env, ErrorHandler, Hono, MiddlewareHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError, type FieldError } from "../errors.ts";
+import { methodNotAllowed as honoMethodNotAllowed } from "hono/method-not-allowed";
+import {
+  AppError,
+  conflict,
+  type FieldError,
+  internalError,
+  malformedRequest,
+  methodNotAllowed,
+  notFound,
+  payloadTooLarge,
+  serviceUnavailable,
+  unauthorized,
+  unprocessable,
+} from "../errors.ts";
 import { StoreError } from "../stores/errors.ts";
 import type { Logger } from "../log.ts";
 import { problemResponse } from "./problem.ts";
@@ -13,9 +32,7 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof StoreError) return fromStoreError(err);
   if (err instanceof HTTPException) return fromHttpException(err);
-  return new AppError(500, "internal", "Internal server error", {
-    detail: "An unexpected error occurred; quote the request id when reporting it",
-  });
+  return internalError();
 }
 
 function fromStoreError(err: StoreError): AppError {
@@ -24,43 +41,32 @@ function fromStoreError(err: StoreError): AppError {
     : undefined;
   switch (err.code) {
     case "not_found":
-      return new AppError(404, "not_found", "Not found", { detail: err.message });
+      return notFound(err.message);
     case "conflict":
-      return new AppError(409, "conflict", "Conflict", {
-        detail: err.field
-          ? `${err.field} already exists`
-          : "The request conflicts with stored data",
+      return conflict(
+        err.field ? `${err.field} already exists` : "The request conflicts with stored data",
         errors,
-      });
+      );
     case "invalid":
-      return new AppError(422, "validation_failed", "Validation failed", {
-        detail: err.field ? `${err.field}: ${err.message}` : "The stored data refused this value",
+      return unprocessable(
+        err.field ? `${err.field}: ${err.message}` : "The stored data refused this value",
         errors,
-      });
+      );
     case "timeout":
     case "unavailable":
-      return new AppError(503, "store_unavailable", "Service unavailable", {
-        detail: `The ${err.store} store is not answering; try again shortly`,
-        headers: { "Retry-After": "5" },
-      });
+      return serviceUnavailable(`The ${err.store} store is not answering; try again shortly`);
   }
 }
 
 function fromHttpException(err: HTTPException): AppError {
   const status = err.status;
-  if (status === 413) {
-    return new AppError(413, "payload_too_large", "Payload too large", {
-      detail: "The request body exceeds the size limit",
-    });
-  }
+  if (status === 413) return payloadTooLarge();
   if (status === 400) {
-    return new AppError(400, "malformed_request", "Bad request", {
-      detail: /json/i.test(err.message) ? "The request body is not valid JSON" : err.message,
-    });
+    return malformedRequest(
+      /json/i.test(err.message) ? "The request body is not valid JSON" : err.message,
+    );
   }
-  if (status === 401) {
-    return new AppError(401, "unauthorized", "Unauthorized", { detail: err.message });
-  }
+  if (status === 401) return unauthorized(err.message);
   return new AppError(status, "http_error", err.message || "Error", { detail: err.message });
 }
 
@@ -84,41 +90,28 @@ export function errorHandler(log: Logger): ErrorHandler {
   };
 }
 
-type RouteLike = { method: string; path: string };
-
-function pattern(path: string): RegExp {
-  const body = path.split("/").map((seg) =>
-    seg === "*" ? ".*" : seg.startsWith(":") ? "[^/]+" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-  ).join("/");
-  return new RegExp(`^${body}/?$`);
+/** 404 problem+json for a path no route serves. */
+export function notFoundHandler(): NotFoundHandler {
+  return (c) => problemResponse(c, notFound(`No route for ${c.req.path}`));
 }
 
+/** C0 controls and DEL: no route serves a path holding them, whatever the method. */
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+
 /**
- * 404 for unknown paths, 405 with Allow for known paths asked with another method. `routes` is
- * read lazily so routes added after this handler is installed still count.
+ * Turns the 404 of a path that some route serves under another method into 405 problem+json with
+ * Allow (HEAD included wherever GET is). A path with control characters stays 404: no method is
+ * allowed on it, so no Allow list is offered. Install it on the top-level app, before the routes.
  */
-export function notFoundHandler(routes: () => readonly RouteLike[]): NotFoundHandler {
-  let compiled: { method: string; re: RegExp }[] | undefined;
-  return (c) => {
-    compiled ??= routes().filter((r) => r.method !== "ALL").map((r) => ({
-      method: r.method,
-      re: pattern(r.path),
-    }));
-    const allowed = [
-      ...new Set(compiled.filter((r) => r.re.test(c.req.path)).map((r) => r.method)),
-    ];
-    if (allowed.length > 0) {
-      return problemResponse(
-        c,
-        new AppError(405, "method_not_allowed", "Method not allowed", {
-          detail: `${c.req.method} is not allowed here; use ${allowed.join(", ")}`,
-          headers: { Allow: allowed.join(", ") },
-        }),
-      );
-    }
-    return problemResponse(
-      c,
-      new AppError(404, "not_found", "Not found", { detail: `No route for ${c.req.path}` }),
-    );
+export function methodNotAllowedProblems<E extends Env>(app: Hono<E>): MiddlewareHandler<E> {
+  const inner = honoMethodNotAllowed<E>({
+    app,
+    onMethodNotAllowed: (c: Context<E>, methods: string[]) =>
+      problemResponse(c, methodNotAllowed(c.req.method, methods)),
+  });
+  return async function methodNotAllowedProblems(c, next) {
+    if (CONTROL.test(c.req.path)) return await next();
+    return await inner(c, next);
   };
 }

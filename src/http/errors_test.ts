@@ -1,17 +1,25 @@
-// The error pieces on a small router: validation, malformed JSON, store errors, 404/405, 500.
+/**
+ * The error pieces on a small router: validation, malformed JSON, store errors, 404/405, 500.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createLogger } from "../log.ts";
 import { StoreError } from "../stores/errors.ts";
-import { errorHandler, notFoundHandler } from "./errors.ts";
+import { errorHandler, methodNotAllowedProblems, notFoundHandler } from "./errors.ts";
 import { createRouter } from "./openapi.ts";
 import { requestId } from "./request_id.ts";
 
 function buildApp(logs: string[]) {
   const app = createRouter();
   app.onError(errorHandler(createLogger("debug", (l) => logs.push(l))));
-  app.notFound(notFoundHandler(() => app.routes));
+  app.notFound(notFoundHandler());
   app.use("*", requestId());
+  app.use("*", methodNotAllowedProblems(app));
+  const key = (c: { req: { param(name: string): string | undefined } }) => c.req.param("key") ?? "";
+  app.get("/objects/:bucket/:key{.+}", (c) => c.text(key(c)));
+  app.put("/objects/:bucket/:key{.+}", (c) => c.text(key(c)));
   app.openapi(
     createRoute({
       method: "post",
@@ -78,7 +86,32 @@ Deno.test("problem+json errors", async (t) => {
     const na = await app.request("/things", { method: "DELETE" });
     assert.equal(na.status, 405);
     assert.equal(na.headers.get("Allow"), "POST");
-    await problem(na);
+    const body = await problem(na);
+    assert.equal(body.type, "https://polystore.dev/problems/method_not_allowed");
+    assert.match(body.detail, /DELETE is not allowed here/);
+  });
+
+  await t.step("405 on one-segment and multi-segment keys alike", async () => {
+    for (const path of ["/objects/temp/one.txt", "/objects/temp/dir/two.txt"]) {
+      assert.equal(await (await app.request(path)).text(), path.slice("/objects/temp/".length));
+      const res = await app.request(path, { method: "DELETE" });
+      assert.equal(res.status, 405, path);
+      assert.equal(res.headers.get("Allow"), "GET, HEAD, PUT", path);
+      await problem(res);
+    }
+  });
+
+  await t.step("a key with control characters is 404, never a 405 naming the method", async () => {
+    for (const raw of ["a%0D%0Ab.txt", "dir/a%0Ab.txt", "a%09b.txt", "a%00b.txt"]) {
+      for (const method of ["GET", "PUT", "DELETE"]) {
+        const res = await app.request(`/objects/temp/${raw}`, { method });
+        assert.equal(res.headers.get("Allow"), null, `${method} ${raw}`);
+        if (method === "DELETE") {
+          assert.equal(res.status, 404, `${method} ${raw}`);
+          await problem(res);
+        } else assert.notEqual(res.status, 405, `${method} ${raw}`);
+      }
+    }
   });
 
   await t.step("an unexpected error is a bare 500; details only in the log", async () => {

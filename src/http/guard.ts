@@ -1,11 +1,14 @@
-// The permission middleware: finds the matched route in the permission table, lets public routes
-// through, and otherwise requires a valid access token (401) whose roles grant the route's
-// (resource, action) (403). A route missing from the table is refused: deny by default.
+/**
+ * The permission middleware: finds the matched route in the permission table, lets public routes
+ * through, and otherwise requires a valid access token (401) whose roles grant the route's
+ * (resource, action) (403). A route missing from the table is refused: deny by default.
+ *
+ * @module
+ */
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { AppError, forbidden, unauthorized } from "../errors.ts";
-import { grants } from "../auth/permissions.ts";
-import type { Principal } from "../auth/principal.ts";
+import { grants, type Principal } from "../auth/mod.ts";
 import type { AppEnv } from "./types.ts";
 import type { PermissionTable, RoutePermission } from "./route_permissions.ts";
 

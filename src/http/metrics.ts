@@ -1,5 +1,9 @@
-// Prometheus metrics: a registry per app (no global state), request counts and durations by
-// route pattern (never raw paths, which would explode label cardinality), and the process gauges.
+/**
+ * Prometheus metrics: a registry per app (no global state), request counts and durations by
+ * route pattern (never raw paths, which would explode label cardinality), and the process gauges.
+ *
+ * @module
+ */
 import type { MiddlewareHandler } from "hono";
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 import { routeKey } from "./guard.ts";

@@ -1,5 +1,9 @@
-// Route modules are OpenAPIHono routers built here, so every one validates requests with zod and
-// answers a failed validation the same way: 422 problem+json with field paths.
+/**
+ * Route modules are OpenAPIHono routers built here, so every one validates requests with zod and
+ * answers a failed validation the same way: 422 problem+json with field paths.
+ *
+ * @module
+ */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { unprocessable } from "../errors.ts";
 import type { AppEnv } from "./types.ts";

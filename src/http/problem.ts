@@ -1,4 +1,8 @@
-// RFC 9457 problem details: the one shape every error response takes.
+/**
+ * RFC 9457 problem details: the one shape every error response takes.
+ *
+ * @module
+ */
 import type { Context } from "hono";
 import type { AppError } from "../errors.ts";
 

@@ -1,8 +1,12 @@
-// Rate limits on the cache port's atomic GCRA: per IP for anonymous calls, per user when the
-// bearer token's signature checks out, and tighter on the auth routes, per IP and per account
-// (the e-mail a register or login names, the owner of a refresh token, the signed-in user of a
-// password change). Every limited answer carries RateLimit-* headers; a refusal is 429.
-// When the cache is down, general traffic passes (logged) and auth routes use an in-process limiter.
+/**
+ * Rate limits on the cache port's atomic GCRA: per IP for anonymous calls, per user when the
+ * bearer token's signature checks out, and tighter on the auth routes, per IP and per account
+ * (the e-mail a register or login names, the owner of a refresh token, the signed-in user of a
+ * password change). Every limited answer carries RateLimit-* headers; a refusal is 429.
+ * When the cache is down, general traffic passes (logged) and auth routes use an in-process limiter.
+ *
+ * @module
+ */
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import { tooManyRequests } from "../errors.ts";
@@ -152,7 +156,7 @@ async function accountKey(
 const WARN_EVERY_MS = 10_000;
 
 /**
- * The rate-limit middleware. Keys follow seed 004: `rate_limit:{ip}:{endpoint}` for auth routes,
+ * The rate-limit middleware. Keys: `rate_limit:{ip}:{endpoint}` for auth routes,
  * `rate_limit:{ip}:api` for anonymous calls, `rate_limit:user:{id}:api` for signed-in callers;
  * per account, `rate_limit:email:{sha256 prefix}:{register|login}` for the e-mail a body names
  * and `rate_limit:user:{id}:{refresh|password}`.

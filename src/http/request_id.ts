@@ -1,5 +1,9 @@
-// Gives every request an id: the client's X-Request-Id when it is sane, else a new UUID. The id
-// goes back in the response header, into the log line and into every problem+json body.
+/**
+ * Gives every request an id: the client's X-Request-Id when it is sane, else a new UUID. The id
+ * goes back in the response header, into the log line and into every problem+json body.
+ *
+ * @module
+ */
 import type { MiddlewareHandler } from "hono";
 
 const SANE = /^[A-Za-z0-9._:-]{8,128}$/;

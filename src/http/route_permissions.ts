@@ -1,13 +1,17 @@
-// The one table mapping every route to the permission it needs. Each domain keeps its slice
-// beside its routes; this module joins them, and tests/http/route_permissions_test.ts walks the
-// app's routes and fails when any route is missing here. The guard refuses unlisted routes.
-import type { Action } from "../auth/permissions.ts";
+/**
+ * The one table mapping every route to the permission it needs. Each domain keeps its slice
+ * beside its routes; this module joins them, and tests/http/route_permissions_test.ts walks the
+ * app's routes and fails when any route is missing here. The guard refuses unlisted routes.
+ *
+ * @module
+ */
+import type { Action } from "../auth/mod.ts";
 
 /**
  * - "public": anyone, no token;
  * - "user": any signed-in user, acting on their own data (profile, sessions, insights,
  *   notifications);
- * - [resource, action]: the caller's roles must grant it (seed 004 role JSON).
+ * - [resource, action]: the caller's roles must grant it (roles.permissions, sql/0009_reference_data).
  */
 export type RoutePermission = "public" | "user" | readonly [resource: string, action: Action];
 

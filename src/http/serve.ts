@@ -1,5 +1,9 @@
-// Serving the app with a graceful stop: on a stop signal the listener closes and requests already
-// being handled get their whole answer before `finished` resolves.
+/**
+ * Serving the app with a graceful stop: on a stop signal the listener closes and requests already
+ * being handled get their whole answer before `finished` resolves.
+ *
+ * @module
+ */
 
 /** A running server. */
 export interface Served {

@@ -1,12 +1,14 @@
-// Types shared by the HTTP layer: the Hono environment (per-request variables) and the
-// dependencies every route module receives from createApp.
+/**
+ * Types shared by the HTTP layer: the Hono environment (per-request variables) and the
+ * dependencies every route module receives from createApp.
+ *
+ * @module
+ */
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
-import type { Principal } from "../auth/principal.ts";
-import type { AccessClaims, TokenService } from "../auth/tokens.ts";
+import type { AccessClaims, GrantsMemo, Principal, TokenService } from "../auth/mod.ts";
 import type { Stores } from "../stores/types.ts";
 import type { ReadThroughCache } from "../caching/read_through.ts";
-import type { GrantsMemo } from "../auth/grants_memo.ts";
 
 export type AppEnv = {
   Variables: {

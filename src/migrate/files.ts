@@ -1,5 +1,9 @@
-// Reads the numbered migrations in sql/: NNNN_name.up.sql with its NNNN_name.down.sql, each
-// checksummed so the runner can refuse to go on when an applied file was edited afterwards.
+/**
+ * Reads the numbered migrations in sql/: NNNN_name.up.sql with its NNNN_name.down.sql, each
+ * checksummed so the runner can refuse to go on when an applied file was edited afterwards.
+ *
+ * @module
+ */
 
 export interface Migration {
   version: number;

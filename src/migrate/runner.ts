@@ -1,6 +1,10 @@
-// Applies and reverts migrations. Each file runs in its own transaction holding a transaction-level
-// advisory lock, and re-checks the bookkeeping after taking it, so two instances starting at once
-// never apply the same file twice. Edited files that were already applied stop the run.
+/**
+ * Applies and reverts migrations. Each file runs in its own transaction holding a transaction-level
+ * advisory lock, and re-checks the bookkeeping after taking it, so two instances starting at once
+ * never apply the same file twice. Edited files that were already applied stop the run.
+ *
+ * @module
+ */
 import type { RelationalStore, Transaction } from "../stores/relational/port.ts";
 import type { Migration } from "./files.ts";
 

@@ -1,6 +1,6 @@
 /**
- * The reports domain: seed 004's critical queries (and, until they are split out, dashboards and
- * agent runs, which its router mounts).
+ * The reports domain: the critical reporting queries (pipeline by stage, monthly revenue, agent
+ * token costs).
  *
  * @module
  */

@@ -1,5 +1,9 @@
-// The SQL of the three reports, seed 004 section 5's critical queries, exported so that a test
-// can EXPLAIN exactly what the routes run and check that the seed's indexes answer them.
+/**
+ * The SQL of the three reports, the critical reporting queries, exported so that a test
+ * can EXPLAIN exactly what the routes run and check that the seed's indexes answer them.
+ *
+ * @module
+ */
 
 /**
  * Open deals per pipeline stage: every stage in board order, with zero where it has no open deal.
@@ -58,7 +62,7 @@ select a.id as agent_id, a.name, a.slug,
   join agents a on a.id = l.agent_id
  order by l.cost desc, a.name`;
 
-/** Which seed 004 index each report must be answered from (checked by EXPLAIN in tests). */
+/** Which index of sql/ each report must be answered from (checked by EXPLAIN in tests). */
 export const REPORT_INDEXES = {
   pipeline: { table: "deals", indexes: ["idx_deals_status", "idx_deals_stage_id"] },
   revenueMonthly: { table: "payments", indexes: ["idx_payments_paid_at"] },

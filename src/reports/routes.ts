@@ -1,12 +1,13 @@
-// The reports routes (seed 004 section 5), mounted under /api/v1 by createApp; this module also
-// mounts the dashboards and agent-runs routers, whose permissions live in REPORTS_PERMISSIONS.
+/**
+ * The reports routes: read-only aggregates over the relational store.
+ *
+ * @module
+ */
 import { createRoute } from "@hono/zod-openapi";
 import { unprocessable } from "../errors.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { Deps } from "../http/types.ts";
-import { agentRunsRoutes } from "../agent_runs/routes.ts";
-import { dashboardsRoutes } from "../dashboards/routes.ts";
-import { problems } from "../shared/openapi.ts";
+import { problems, security } from "../shared/openapi.ts";
 import {
   AgentCostsQuery,
   AgentCostsReportSchema,
@@ -20,8 +21,6 @@ import { parseIsoDate, utcDayBounds } from "../shared/utc.ts";
 
 /** Longest revenue range one request may ask for: five years (plus leap days). */
 export const MAX_REVENUE_RANGE_DAYS = 5 * 366;
-
-const security = [{ bearer: [] }];
 
 const pipeline = createRoute({
   method: "get",
@@ -103,7 +102,5 @@ export function reportsRoutes(deps: Deps) {
     return c.json(await agentCosts(db, day), 200);
   });
 
-  app.route("/", dashboardsRoutes(deps));
-  app.route("/", agentRunsRoutes(deps));
   return app;
 }

@@ -1,4 +1,8 @@
-// Request and response schemas of the report routes (zod, so /openapi.json describes them).
+/**
+ * Request and response schemas of the report routes (zod, so /openapi.json describes them).
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
 import { parseIsoDate } from "../shared/utc.ts";
 

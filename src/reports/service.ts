@@ -1,5 +1,9 @@
-// Runs the report queries and shapes their rows: stage and month lists complete (zeros included),
-// money rounded to the column's scale, totals summed in integer units so no float drift shows.
+/**
+ * Runs the report queries and shapes their rows: stage and month lists complete (zeros included),
+ * money rounded to the column's scale, totals summed in integer units so no float drift shows.
+ *
+ * @module
+ */
 import type { Queryable } from "../stores/relational/port.ts";
 import { AGENT_COSTS_SQL, PIPELINE_SQL, REVENUE_MONTHLY_SQL } from "./queries.ts";
 import { DAY_MS, monthsBetween, utcDate } from "../shared/utc.ts";

@@ -1,7 +1,12 @@
-// Opaque keyset cursors for lists ordered newest first by (timestamp, id): the cursor carries the
-// last row's timestamp as Postgres prints it (microseconds, which a JS Date would drop) and id.
+/**
+ * Opaque keyset cursors for lists ordered newest first by (timestamp, id): the cursor carries the
+ * last row's timestamp as Postgres prints it (microseconds, which a JS Date would drop) and id.
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
 import { unprocessable } from "../errors.ts";
+import { decodeBase64urlText, encodeBase64urlText } from "./base64url.ts";
 
 const CursorSchema = z.tuple([z.string().min(1).max(40), z.uuid()]);
 
@@ -13,21 +18,16 @@ export interface KeysetPosition {
 
 /** Encodes a position as base64url JSON. */
 export function encodeCursor(p: KeysetPosition): string {
-  const bytes = new TextEncoder().encode(JSON.stringify([p.ts, p.id]));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(
-    /=+$/,
-    "",
-  );
+  return encodeBase64urlText(JSON.stringify([p.ts, p.id]));
 }
 
 /** Decodes a cursor from a query string; a malformed one is a 422 naming `cursor`. */
 export function decodeCursor(cursor: string | undefined): KeysetPosition | null {
   if (cursor === undefined) return null;
   try {
-    const b64 = cursor.replace(/-/g, "+").replace(/_/g, "/");
-    const text = new TextDecoder().decode(Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0)));
-    const parsed = CursorSchema.safeParse(JSON.parse(text));
-    if (parsed.success && !Number.isNaN(Date.parse(parsed.data[0]))) {
+    const text = decodeBase64urlText(cursor);
+    const parsed = text === null ? null : CursorSchema.safeParse(JSON.parse(text));
+    if (parsed?.success && !Number.isNaN(Date.parse(parsed.data[0]))) {
       return { ts: parsed.data[0], id: parsed.data[1] };
     }
   } catch {

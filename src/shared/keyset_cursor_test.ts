@@ -1,4 +1,8 @@
-// Cursors round-trip with microseconds intact and refuse anything else with a 422 naming cursor.
+/**
+ * Cursors round-trip with microseconds intact and refuse anything else with a 422 naming cursor.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { AppError } from "../errors.ts";
 import { decodeCursor, encodeCursor } from "./keyset_cursor.ts";

@@ -1,5 +1,10 @@
-// OpenAPI pieces every domain shares: the one problem+json response, the status descriptions,
-// `json()` bodies, bearer `security`, list query parameters, uuid path parameters and If-Match.
+/**
+ * OpenAPI pieces every domain shares, so each is written once: the problem+json response and its
+ * status descriptions, `json()` bodies, bearer `security`, list query parameters, uuid path
+ * parameters and If-Match.
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
 
 export const ProblemSchema = z.object({
@@ -12,29 +17,46 @@ export const ProblemSchema = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 }).openapi("Problem");
 
-const DESCRIPTIONS: Record<number, string> = {
+/** The one table of default descriptions; a route overrides one with `[status, text]`. */
+const DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: "The request cannot be read",
   401: "No valid access token",
   403: "The caller's roles do not grant this",
-  404: "Not found (or not yours)",
-  409: "Conflict",
-  412: "The resource changed since it was read (If-Match)",
+  404: "Not found, or out of the caller's reach",
+  405: "The path does not take this method; Allow lists those it takes",
+  409: "Conflict with the current state",
+  412: "The resource changed since it was read (If-Match is stale)",
+  413: "The request body is too large",
+  415: "The body's media type is not one this route reads",
   422: "Invalid parameters or body, with field paths",
-  429: "Daily limit reached; Retry-After says when it resets",
-  503: "A store is not answering",
+  429: "Limit reached; Retry-After says when to try again",
+  503: "A store is not answering; Retry-After says when to try again",
 };
 
-/** Problem responses for `statuses`, for a route's `responses`. */
-export function problems<S extends number>(...statuses: S[]) {
-  const out = {} as Record<
-    S,
-    {
-      description: string;
-      content: { "application/problem+json": { schema: typeof ProblemSchema } };
-    }
-  >;
-  for (const s of statuses) {
+/** One declared problem response. */
+export type ProblemResponse = {
+  description: string;
+  content: { "application/problem+json": { schema: typeof ProblemSchema } };
+};
+
+/**
+ * Problem responses for `statuses`, for a route's `responses`: each a status (the shared
+ * description) or `[status, description]` (this route's own words).
+ *
+ * @example
+ * ```ts
+ * import { problems } from "./openapi.ts";
+ * const responses = { ...problems(401, 403, [409, "It would leave no active admin"]) };
+ * ```
+ */
+export function problems<S extends number>(
+  ...statuses: (S | readonly [S, string])[]
+): Record<S, ProblemResponse> {
+  const out = {} as Record<S, ProblemResponse>;
+  for (const entry of statuses) {
+    const [s, description] = typeof entry === "number" ? [entry, undefined] : entry;
     out[s] = {
-      description: DESCRIPTIONS[s] ?? "Error",
+      description: description ?? DESCRIPTIONS[s] ?? "Error",
       content: { "application/problem+json": { schema: ProblemSchema } },
     };
   }
@@ -65,8 +87,9 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
 
 /** The optional If-Match request header (412 when stale). */
 export const IfMatchHeader = z.object({
-  "if-match": z.string().optional().openapi({
+  "if-match": z.string().max(500).optional().openapi({
     param: { name: "if-match", in: "header" },
-    description: "The ETag last read; 412 when the resource changed since",
+    description: "The ETag last read; the change is refused with 412 when the resource changed " +
+      "since. Optional: without it the change is applied unconditionally.",
   }),
 });

@@ -1,5 +1,9 @@
-// UTC calendar arithmetic for reports and daily budgets: a "day" or "month" is always a UTC one,
-// so figures do not depend on the server's or the database session's time zone.
+/**
+ * UTC calendar arithmetic for reports and daily budgets: a "day" or "month" is always a UTC one,
+ * so figures do not depend on the server's or the database session's time zone.
+ *
+ * @module
+ */
 
 const DAY_MS = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

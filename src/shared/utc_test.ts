@@ -1,4 +1,8 @@
-// UTC calendar helpers: real dates only, day bounds, time to midnight, month lists.
+/**
+ * UTC calendar helpers: real dates only, day bounds, time to midnight, month lists.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { monthsBetween, msToNextUtcMidnight, parseIsoDate, utcDate, utcDayBounds } from "./utc.ts";
 

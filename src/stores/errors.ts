@@ -1,5 +1,9 @@
-// Store errors: every adapter maps its driver's failures to these few codes, so the HTTP layer
-// can answer 404, 409, 422 or 503 without knowing which database sits behind a port.
+/**
+ * Store errors: every adapter maps its driver's failures to these few codes, so the HTTP layer
+ * can answer 404, 409, 422 or 503 without knowing which database sits behind a port.
+ *
+ * @module
+ */
 
 /** What went wrong in a store, independent of the driver. */
 export type StoreErrorCode =

@@ -1,4 +1,8 @@
-// The health report every store adapter returns; /ready and the TUI show these as they are.
+/**
+ * The health report every store adapter returns; /ready and the TUI show these as they are.
+ *
+ * @module
+ */
 
 /** One store's status as seen by a live round trip. */
 export interface StoreHealth {

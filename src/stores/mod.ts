@@ -1,5 +1,9 @@
-// openStores(config): picks each role's adapter from its variable (set: the server, unset: the
-// embedded one), connects with retries, and returns the Stores bundle with one close().
+/**
+ * openStores(config): picks each role's adapter from its variable (set: the server, unset: the
+ * embedded one), connects with retries, and returns the Stores bundle with one close().
+ *
+ * @module
+ */
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { openMemoryCache } from "./cache/memory.ts";
@@ -31,6 +35,17 @@ export interface OpenStoresOptions {
  * Opens all five stores. A server that refuses at start is retried with backoff; if it still
  * refuses, the stores opened so far are closed and the error propagates (start-up fails loudly
  * rather than serving half an API).
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "../config.ts";
+ * import { createLogger } from "../log.ts";
+ * import { openStores } from "./mod.ts";
+ * // No server variables set: PGlite, JSONB documents, graph tables, in-process cache, a folder.
+ * const stores = await openStores(loadConfig(Deno.env.toObject()), createLogger("info"), { signingKey: "dev-key" });
+ * console.log((await stores.relational.query("select 1 as one")).rows);
+ * await stores.close();
+ * ```
  */
 export async function openStores(
   config: Config,
@@ -79,8 +94,8 @@ export async function openStores(
     );
     const cache = track(
       config.cache.url
-        ? await connect("cache", () => openRedisCache({ url: config.cache.url!, timeoutMs }))
-        : openMemoryCache(),
+        ? await connect("cache", () => openRedisCache({ url: config.cache.url!, timeoutMs, log }))
+        : openMemoryCache({ log }),
     );
     const objects = track(
       config.objects.endpoint

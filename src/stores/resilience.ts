@@ -1,5 +1,9 @@
-// Timeouts and retries shared by the adapters: no store call may hang a request, and connecting
-// to a server that is still starting is retried with backoff before giving up.
+/**
+ * Timeouts and retries shared by the adapters: no store call may hang a request, and connecting
+ * to a server that is still starting is retried with backoff before giving up.
+ *
+ * @module
+ */
 import { StoreError, type StoreRole } from "./errors.ts";
 
 /** Rejects with a `timeout` StoreError when `work` has not settled within `ms`. */

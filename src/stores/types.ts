@@ -1,4 +1,8 @@
-// The Stores bundle: one adapter per role, passed to every service and route module.
+/**
+ * The Stores bundle: one adapter per role, passed to every service and route module.
+ *
+ * @module
+ */
 import type { CacheStore } from "./cache/port.ts";
 import type { DocumentStore } from "./documents/port.ts";
 import type { GraphStore } from "./graph/port.ts";

@@ -1,4 +1,9 @@
-// The admin user routes' slice of the permission table (joined into AUTH_PERMISSIONS).
+/**
+ * The users slice of the route permission table: the admin routes need users/read or
+ * users/update.
+ *
+ * @module
+ */
 import type { PermissionTable } from "../http/route_permissions.ts";
 
 export const USERS_PERMISSIONS: PermissionTable = {

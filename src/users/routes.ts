@@ -1,12 +1,15 @@
-// Admin user routes (resource "users"): the list, role grants and company links. Mounted by the
-// auth router under /api/v1; permissions in ./route_permissions.ts.
+/**
+ * Admin user routes (resource "users"): the list, role grants and company links; permissions in
+ * ./route_permissions.ts.
+ *
+ * @module
+ */
 import { createRoute } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { auditActor } from "../audit/record.ts";
-import type { AuthContext } from "../auth/context.ts";
-import { clientIp } from "../http/client_ip.ts";
+import { requestActor } from "../audit/record.ts";
+import { authContext } from "../auth/mod.ts";
 import { createRouter } from "../http/openapi.ts";
-import type { AppEnv, Deps } from "../http/types.ts";
+import type { Deps } from "../http/types.ts";
+import { json, problems, security } from "../shared/openapi.ts";
 import {
   AdminUserListSchema,
   AdminUserSchema,
@@ -20,16 +23,7 @@ import {
 import { grantRole, linkCompany, listUsers, revokeRole, unlinkCompany } from "./service.ts";
 
 const tags = ["users"];
-const security = [{ bearer: [] }];
-// Every users route needs an access token whose roles grant users:read or users:update.
-const refusals = {
-  401: { description: "No valid access token" },
-  403: { description: "The caller's roles do not grant this" },
-};
-const userAnswer = (description: string) => ({
-  description,
-  content: { "application/json": { schema: AdminUserSchema } },
-});
+const userAnswer = (description: string) => json(AdminUserSchema, description);
 
 const list = createRoute({
   method: "get",
@@ -39,11 +33,8 @@ const list = createRoute({
   summary: "Users with their roles and companies, newest first",
   request: { query: ListUsersQuery },
   responses: {
-    200: {
-      description: "A page of users",
-      content: { "application/json": { schema: AdminUserListSchema } },
-    },
-    ...refusals,
+    200: json(AdminUserListSchema, "A page of users"),
+    ...problems(401, 403, 422, 503),
   },
 });
 
@@ -60,8 +51,7 @@ const grant = createRoute({
   responses: {
     201: userAnswer("Granted"),
     200: userAnswer("Already held; nothing changed"),
-    ...refusals,
-    404: { description: "No such user" },
+    ...problems(401, 403, [404, "No such user"], 422, 503),
   },
 });
 
@@ -74,9 +64,14 @@ const revoke = createRoute({
   request: { params: UserRoleParams },
   responses: {
     204: { description: "Revoked" },
-    ...refusals,
-    404: { description: "No such user, or the role is not held" },
-    409: { description: "It would leave no active admin" },
+    ...problems(
+      401,
+      403,
+      [404, "No such user, or the role is not held"],
+      [409, "It would leave no active admin"],
+      422,
+      503,
+    ),
   },
 });
 
@@ -93,9 +88,7 @@ const link = createRoute({
   responses: {
     201: userAnswer("Linked"),
     200: userAnswer("Already linked; nothing changed"),
-    ...refusals,
-    404: { description: "No such user" },
-    422: { description: "No such company" },
+    ...problems(401, 403, [404, "No such user"], [422, "Invalid body, or no such company"], 503),
   },
 });
 
@@ -106,19 +99,22 @@ const unlink = createRoute({
   security,
   summary: "Remove the user's link to a company",
   request: { params: UserCompanyParams },
-  responses: { 204: { description: "Unlinked" }, ...refusals, 404: { description: "Not linked" } },
+  responses: {
+    204: { description: "Unlinked" },
+    ...problems(401, 403, [404, "Not linked"], 422, 503),
+  },
 });
 
-export function usersRoutes(deps: Deps, ctx: AuthContext) {
+export function usersRoutes(deps: Deps) {
   const app = createRouter();
-  const actorOf = (c: Context<AppEnv>) => auditActor(c, clientIp(c, deps.config.trustProxy));
+  const ctx = authContext(deps);
 
   app.openapi(list, async (c) => c.json(await listUsers(ctx.db, c.req.valid("query")), 200));
 
   app.openapi(grant, async (c) => {
     const { user, created } = await grantRole(
       ctx,
-      actorOf(c),
+      requestActor(c, deps),
       c.req.valid("param").id,
       c.req.valid("json").role,
     );
@@ -127,14 +123,14 @@ export function usersRoutes(deps: Deps, ctx: AuthContext) {
 
   app.openapi(revoke, async (c) => {
     const { id, role } = c.req.valid("param");
-    await revokeRole(ctx, actorOf(c), id, role);
+    await revokeRole(ctx, requestActor(c, deps), id, role);
     return c.body(null, 204);
   });
 
   app.openapi(link, async (c) => {
     const { user, created } = await linkCompany(
       ctx,
-      actorOf(c),
+      requestActor(c, deps),
       c.req.valid("param").id,
       c.req.valid("json").company_id,
     );
@@ -143,7 +139,7 @@ export function usersRoutes(deps: Deps, ctx: AuthContext) {
 
   app.openapi(unlink, async (c) => {
     const { id, company_id } = c.req.valid("param");
-    await unlinkCompany(ctx, actorOf(c), id, company_id);
+    await unlinkCompany(ctx, requestActor(c, deps), id, company_id);
     return c.body(null, 204);
   });
 

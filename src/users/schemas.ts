@@ -1,7 +1,10 @@
-// Request and response shapes of the admin user routes.
+/**
+ * Request and response shapes of the admin user routes.
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
-import { ROLE_NAMES } from "../auth/roles.ts";
-import { UserProfileSchema } from "../auth/schemas.ts";
+import { ROLE_NAMES, UserProfileSchema } from "../auth/mod.ts";
 
 const role = z.enum(ROLE_NAMES);
 

@@ -1,13 +1,21 @@
-// Administering users: listing them with their grants, granting and revoking roles, linking
-// them to companies. Every change is audited in its transaction, logged as the user's activity,
-// and drops the user's cached grants on every instance.
+/**
+ * Administering users: listing them with their grants, granting and revoking roles, linking
+ * them to companies. Every change is audited in its transaction, logged as the user's activity,
+ * and drops the user's cached grants on every instance.
+ *
+ * @module
+ */
 import { type AuditActor, recordAudit } from "../audit/record.ts";
-import type { AuthContext } from "../auth/context.ts";
-import { PROFILE_COLUMNS, toProfile, type UserProfile } from "../auth/accounts.ts";
-import type { ActivityAction } from "../auth/activity.ts";
-import { grantsInvalidation } from "../auth/principal.ts";
+import {
+  type ActivityAction,
+  type AuthContext,
+  grantsInvalidation,
+  PROFILE_COLUMNS,
+  type RoleName,
+  toProfile,
+  type UserProfile,
+} from "../auth/mod.ts";
 import { applyAfterCommit, recordInvalidation } from "../caching/invalidation_outbox.ts";
-import type { RoleName } from "../auth/roles.ts";
 import { conflict, notFound, unprocessable } from "../errors.ts";
 import type { Queryable } from "../stores/relational/port.ts";
 import { cursorTs, decodeCursor, encodeCursor } from "../shared/keyset_cursor.ts";

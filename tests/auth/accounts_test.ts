@@ -1,9 +1,9 @@
 // Accounts on both profiles: registration, sign-in (JSON and OAuth2 form) with one answer for
 // every failure, rehash of weaker hashes, /auth/me, the admin bootstrap, and the activity trail.
 import assert from "node:assert/strict";
-import { ensureAdmin } from "../../src/auth/bootstrap.ts";
-import { hashPassword, PASSWORD_PARAMS } from "../../src/auth/passwords.ts";
-import { mergePermissions, type PermissionSet } from "../../src/auth/permissions.ts";
+import { ensureAdmin } from "../../src/auth/accounts/bootstrap.ts";
+import { hashPassword, PASSWORD_PARAMS } from "../../src/auth/passwords/passwords.ts";
+import { mergePermissions, type PermissionSet } from "../../src/auth/grants/permissions.ts";
 import { createApp } from "../../src/app.ts";
 import { createLogger } from "../../src/log.ts";
 import type { RelationalStore } from "../../src/stores/relational/port.ts";

@@ -1,7 +1,7 @@
 // After migrations, every user's cached grants are dropped (role JSON may have changed), and
 // nothing else in the cache is touched: on the in-process cache and on Redis with a key prefix.
 import assert from "node:assert/strict";
-import { dropAllCachedGrants, permissionsKey } from "../../src/auth/principal.ts";
+import { dropAllCachedGrants, permissionsKey } from "../../src/auth/grants/principal.ts";
 import { openMemoryCache } from "../../src/stores/cache/memory.ts";
 import type { CacheStore } from "../../src/stores/cache/port.ts";
 import { openRedisCache } from "../../src/stores/cache/redis.ts";

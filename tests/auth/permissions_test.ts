@@ -2,9 +2,9 @@
 // role is refused each route its grants lack (403), and the admin user routes grant and revoke
 // roles and company links with audit, activity and immediate cache invalidation.
 import assert from "node:assert/strict";
-import { grants, type PermissionSet } from "../../src/auth/permissions.ts";
-import { GRANTS_CHANNEL, permissionsKey } from "../../src/auth/principal.ts";
-import { ROLE_NAMES } from "../../src/auth/roles.ts";
+import { grants, type PermissionSet } from "../../src/auth/grants/permissions.ts";
+import { GRANTS_CHANNEL, permissionsKey } from "../../src/auth/grants/principal.ts";
+import { ROLE_NAMES } from "../../src/auth/grants/roles.ts";
 import { apiTest, createUser, json, type TestApi } from "../support/api.ts";
 import { assertProblem } from "./helpers.ts";
 

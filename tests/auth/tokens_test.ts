@@ -3,8 +3,8 @@
 // session revocation and a password change end what they should and nothing else.
 import assert from "node:assert/strict";
 import { generateKeyPair, SignJWT } from "jose";
-import { hashRefreshToken } from "../../src/auth/refresh_tokens.ts";
-import { AUDIENCE, createTokenService, ISSUER } from "../../src/auth/tokens.ts";
+import { hashRefreshToken } from "../../src/auth/tokens/refresh_tokens.ts";
+import { AUDIENCE, createTokenService, ISSUER } from "../../src/auth/tokens/tokens.ts";
 import { apiTest, createUser, json, TEST_JWT_SECRET } from "../support/api.ts";
 import { assertProblem, login, type Pair, PASSWORD, register } from "./helpers.ts";
 

@@ -234,8 +234,8 @@ apiTest("crm: company scope, notifications, audit trail and route coverage", asy
   });
 
   await t.step("audit trail: client IP, user agent, request id and the acting agent", async () => {
-    // As main.ts serves: Deno.serve's connection info reaches the app as env.info.
-    const fromSocket = (hostname: string) => ({ info: { remoteAddr: { hostname } } });
+    // As main.ts serves: Deno.serve's connection info is the app's env (app.fetch(req, info)).
+    const fromSocket = (hostname: string) => ({ remoteAddr: { hostname } });
     const createLead = async (
       app: { request: typeof api.app.request },
       token: string,

@@ -12,6 +12,11 @@ const NOT_DOCUMENTED: Readonly<Record<string, string>> = {
   "GET /docs": "the Swagger UI page that renders the document",
 };
 
+/** Error answers that are deliberately not problem+json, each with why. */
+const NOT_PROBLEMS: Readonly<Record<string, string>> = {
+  "GET /ready 503": "readiness answers its per-store status document whatever the outcome",
+};
+
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 interface Operation {
@@ -78,6 +83,13 @@ function declarationGaps(op: Operation, perm: PermissionTable[string] | undefine
   const codes = Object.keys(op.responses ?? {});
   const gaps: string[] = [];
   if (!codes.some((c) => /^2(\d\d|XX)$/.test(c))) gaps.push("no 2xx response");
+  // Every error answer is problem+json (src/http/problem.ts); the document must say so.
+  for (const code of codes.filter((c) => /^[45]/.test(c))) {
+    const content = (op.responses?.[code] as { content?: Record<string, unknown> }).content;
+    if (!content || !("application/problem+json" in content)) {
+      gaps.push(`${code} does not declare application/problem+json`);
+    }
+  }
   const bearer = (op.security ?? []).some((s) => "bearer" in s);
   if (perm === undefined) return [...gaps, "no permission entry"];
   if (perm === "public") {
@@ -149,12 +161,19 @@ Deno.test("the route walk flags a plain route and a phantom operation", async (t
     const ok = { 200: {} };
     const bearer = [{ bearer: [] }];
     assert.deepEqual(declarationGaps({ responses: ok }, "public"), []);
-    assert.deepEqual(declarationGaps({ responses: { 404: {} } }, "public"), ["no 2xx response"]);
+    const problem = { content: { "application/problem+json": { schema: {} } } };
+    assert.deepEqual(declarationGaps({ responses: { 404: problem } }, "public"), [
+      "no 2xx response",
+    ]);
+    assert.deepEqual(
+      declarationGaps({ responses: { ...ok, 409: { description: "x" }, 422: problem } }, "public"),
+      ["409 does not declare application/problem+json"],
+    );
     assert.deepEqual(declarationGaps({ responses: ok, security: bearer }, "public"), [
       "public but declares bearer security",
     ]);
     assert.deepEqual(
-      declarationGaps({ responses: { ...ok, 401: {} }, security: bearer }, "user"),
+      declarationGaps({ responses: { ...ok, 401: problem }, security: bearer }, "user"),
       [],
     );
     assert.deepEqual(declarationGaps({ responses: ok }, ["companies", "read"]), [
@@ -214,6 +233,8 @@ apiTest("/openapi.json documents every served route and nothing else", async (t,
       const declared = documented.get(op);
       if (!declared) continue; // excluded; the step above checked the rest
       for (const gap of declarationGaps(declared, api.app.permissions[honoKey])) {
+        const status = gap.match(/^(\d{3}) does not declare/)?.[1];
+        if (status && `${op} ${status}` in NOT_PROBLEMS) continue;
         gaps.push(`${op}: ${gap}`);
       }
     }

@@ -3,8 +3,8 @@
 // limit, and what happens when the cache is down.
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { createTokenService } from "../../src/auth/tokens.ts";
-import { accessClaims } from "../../src/auth/access_claims.ts";
+import { createTokenService } from "../../src/auth/tokens/tokens.ts";
+import { accessClaims } from "../../src/auth/tokens/access_claims.ts";
 import { createLogger } from "../../src/log.ts";
 import { errorHandler } from "../../src/http/errors.ts";
 import { limitGroup, limitIp, rateLimit } from "../../src/http/rate_limit.ts";

@@ -56,6 +56,28 @@ apiTest("system routes and cross-cutting middleware", async (t, api) => {
     assert.match(res.headers.get("Allow") ?? "", /GET/);
   });
 
+  await t.step("signed-URL keys: 405 with Allow whatever the number of segments", async () => {
+    for (const key of ["one.txt", "dir/two.txt", "dir/sub/three.txt"]) {
+      const res = await api.request("DELETE", `/api/v1/objects/signed/temp/${key}`);
+      assert.equal(res.status, 405, key);
+      assert.equal(res.headers.get("Allow"), "GET, HEAD, PUT", key);
+      assert.equal(res.headers.get("Content-Type"), "application/problem+json");
+      assert.equal((await json<{ status: number }>(res)).status, 405);
+    }
+  });
+
+  await t.step("signed-URL keys with control characters: 403/404, never 405", async () => {
+    for (const key of ["a%0D%0Ab.txt", "dir/a%0Ab.txt", "a%09b.txt", "a%00b.txt", "a%7Fb"]) {
+      for (const method of ["GET", "PUT", "DELETE", "POST"]) {
+        const res = await api.request(method, `/api/v1/objects/signed/temp/${key}`);
+        assert.ok([403, 404].includes(res.status), `${method} ${key}: ${res.status}`);
+        assert.equal(res.headers.get("Allow"), null, `${method} ${key}`);
+        assert.equal(res.headers.get("Content-Type"), "application/problem+json");
+        await res.body?.cancel();
+      }
+    }
+  });
+
   await t.step("one JSON access log line per request", async () => {
     const before = api.logs.length;
     await api.request("GET", "/health", { headers: { "X-Request-Id": "log-line-check-1" } });

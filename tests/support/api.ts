@@ -2,7 +2,7 @@
 // memory, JSONB documents, Postgres graph, in-process cache, temp folder; server: the servers of
 // .services/env), migrated, and offers request helpers and users with roles.
 import { type App, createApp } from "../../src/app.ts";
-import { startGrantsSync } from "../../src/auth/grants_sync.ts";
+import { startGrantsSync } from "../../src/auth/mod.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { loadMigrations } from "../../src/migrate/files.ts";
@@ -116,6 +116,19 @@ export async function openTestApi(
 /**
  * Registers `fn` once per profile: embedded always, server when every server variable is set
  * (skipped with the reason otherwise, failing under CI).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { apiTest, createUser } from "../support/api.ts";
+ * apiTest("my profile answers", async (t, api) => {
+ *   const user = await createUser(api, { roles: [] });
+ *   await t.step("GET /auth/me", async () => {
+ *     const res = await api.request("GET", "/api/v1/auth/me", { token: user.token });
+ *     assert.equal(res.status, 200);
+ *   });
+ * });
+ * ```
  */
 export function apiTest(
   name: string,

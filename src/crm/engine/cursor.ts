@@ -1,7 +1,12 @@
-// Opaque keyset cursors: base64url JSON of the sort in force, the search text, and the last row's
-// sort value (as Postgres text, so timestamps keep their microseconds) and id.
+/**
+ * Opaque keyset cursors: base64url JSON of the sort in force, the search text, and the last row's
+ * sort value (as Postgres text, so timestamps keep their microseconds) and id.
+ *
+ * @module
+ */
 import { z } from "@hono/zod-openapi";
 import { unprocessable } from "../../errors.ts";
+import { decodeBase64urlText, encodeBase64urlText } from "../../shared/base64url.ts";
 
 /** Where the previous page ended, and under which ordering. */
 export interface CursorState {
@@ -21,24 +26,11 @@ const Payload = z.object({
   id: z.guid(),
 });
 
-function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): string {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
-  const bin = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
-  return new TextDecoder("utf-8", { fatal: true }).decode(
-    Uint8Array.from(bin, (c) => c.charCodeAt(0)),
-  );
-}
-
 /** Encodes a cursor; opaque to clients. */
 export function encodeCursor(state: CursorState): string {
-  return toBase64Url(JSON.stringify({ s: state.sort, q: state.q, v: state.value, id: state.id }));
+  return encodeBase64urlText(
+    JSON.stringify({ s: state.sort, q: state.q, v: state.value, id: state.id }),
+  );
 }
 
 /**
@@ -50,7 +42,9 @@ export function decodeCursor(text: string, sort: string, q: string | null): Curs
     unprocessable("The query parameters are not valid", [{ path: "cursor", message: why }]);
   let raw: unknown;
   try {
-    raw = JSON.parse(fromBase64Url(text));
+    const json = decodeBase64urlText(text);
+    if (json === null) throw refuse("not a cursor from this API");
+    raw = JSON.parse(json);
   } catch {
     throw refuse("not a cursor from this API");
   }

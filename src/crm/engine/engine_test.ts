@@ -1,9 +1,13 @@
-// Unit tests of the engine's pure parts: identifier checks, cursors, ETags and If-Match, and who
-// counts as company-scoped.
+/**
+ * Unit tests of the engine's pure parts: identifier checks, cursors, ETags and If-Match, and who
+ * counts as company-scoped.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { AppError } from "../../errors.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import { etagOf, ifMatchAllows } from "./etag.ts";
+import { etagOf, ifMatchAllows } from "../../shared/etag.ts";
 import { callerOf } from "./scope.ts";
 import { ident, likePattern, Params, writeValue } from "./sql.ts";
 

@@ -1,6 +1,10 @@
-// Lists: validated filters, optional trigram search, one allow-listed sort plus id as tie-breaker,
-// and keyset pagination on (sort value, id), so pages stay stable while rows are inserted. Every
-// query is bounded by LIMIT (at most 200 rows, plus one to learn whether another page exists).
+/**
+ * Lists: validated filters, optional trigram search, one allow-listed sort plus id as tie-breaker,
+ * and keyset pagination on (sort value, id), so pages stay stable while rows are inserted. Every
+ * query is bounded by LIMIT (at most 200 rows, plus one to learn whether another page exists).
+ *
+ * @module
+ */
 import { z } from "zod";
 import { unprocessable } from "../../errors.ts";
 import type { Queryable, Row } from "../../stores/relational/port.ts";

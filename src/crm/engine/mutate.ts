@@ -1,13 +1,17 @@
-// Reads and writes of one row: create, update and delete run in one transaction with their audit
-// row; update and delete lock the row, check If-Match against its current tag (412 when stale), and
-// delete is soft where the table has deleted_at. Company-scoped callers cannot write rows outside
-// their companies, and nobody can point a row at a soft-deleted company, contact or user.
+/**
+ * Reads and writes of one row: create, update and delete run in one transaction with their audit
+ * row; update and delete lock the row, check If-Match against its current tag (412 when stale), and
+ * delete is soft where the table has deleted_at. Company-scoped callers cannot write rows outside
+ * their companies, and nobody can point a row at a soft-deleted company, contact or user.
+ *
+ * @module
+ */
 import { type AuditActor, recordAudit } from "../../audit/record.ts";
 import { conflict, forbidden, notFound, preconditionFailed, unprocessable } from "../../errors.ts";
 import { isStoreError } from "../../stores/errors.ts";
 import type { Queryable, RelationalStore, Row } from "../../stores/relational/port.ts";
 import type { Resource } from "../resource.ts";
-import { etagOf, ifMatchAllows } from "./etag.ts";
+import { etagOf, ifMatchAllows } from "../../shared/etag.ts";
 import { assertParent, type Caller, type ParentRef, visibility } from "./scope.ts";
 import { col, ident, Params, writeValue } from "./sql.ts";
 

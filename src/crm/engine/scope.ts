@@ -1,7 +1,11 @@
-// Which rows a caller may reach: never soft-deleted ones, only their own where the resource has an
-// owner column, and, for company-scoped callers (cliente), only rows of their companies. A row out
-// of reach is answered as missing (404), so its existence does not leak.
-import type { Principal } from "../../auth/principal.ts";
+/**
+ * Which rows a caller may reach: never soft-deleted ones, only their own where the resource has an
+ * owner column, and, for company-scoped callers (cliente), only rows of their companies. A row out
+ * of reach is answered as missing (404), so its existence does not leak.
+ *
+ * @module
+ */
+import type { Principal } from "../../auth/mod.ts";
 import { forbidden, notFound } from "../../errors.ts";
 import type { Queryable } from "../../stores/relational/port.ts";
 import type { Resource } from "../resource.ts";

@@ -1,5 +1,9 @@
-// SQL building blocks for the generic engine: identifiers come only from the resource registry and
-// are checked and quoted here; every value goes through a numbered parameter, never into the text.
+/**
+ * SQL building blocks for the generic engine: identifiers come only from the resource registry and
+ * are checked and quoted here; every value goes through a numbered parameter, never into the text.
+ *
+ * @module
+ */
 import type { Kind } from "../columns.ts";
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;

@@ -1,5 +1,9 @@
-// The AI agents registry (CRUD only; runs, budgets and /agents/{id}/logs live elsewhere). Usage
-// counters are maintained by the agent-log service, so clients cannot write them.
+/**
+ * The AI agents registry (CRUD only; runs, budgets and /agents/{id}/logs live elsewhere). Usage
+ * counters are maintained by the agent-log service, so clients cannot write them.
+ *
+ * @module
+ */
 import {
   createdAt,
   decimal,

@@ -1,5 +1,9 @@
-// Content resources: content pieces and the social posts published from them, under "content".
-// Columns mirror sql/0006_content_agents_notifications.up.sql.
+/**
+ * Content resources: content pieces and the social posts published from them, under "content".
+ * Columns mirror sql/0006_content_agents_notifications.up.sql.
+ *
+ * @module
+ */
 import {
   createdAt,
   decimal,

@@ -1,5 +1,9 @@
-// Sales resources: companies, contacts, leads and their interactions, pipeline stages, deals and
-// contracts. Columns mirror sql/0004_crm.up.sql.
+/**
+ * Sales resources: companies, contacts, leads and their interactions, pipeline stages, deals and
+ * contracts. Columns mirror sql/0004_crm.up.sql.
+ *
+ * @module
+ */
 import {
   bool,
   color,
@@ -23,7 +27,7 @@ import {
 import { defineResource } from "../resource.ts";
 
 const PIPELINE_CACHE_TTL_MS = 60 * 60 * 1000;
-/** Cache key of the pipeline stage list (seed 004 section 6). */
+/** Cache key of the pipeline stage list (a reference list that changes rarely: cached 1 h). */
 export const PIPELINE_STAGES_KEY = "pipeline:stages";
 
 export const companies = defineResource({

@@ -1,5 +1,9 @@
-// Finance resources: invoices (their own permission, which cliente reads for its companies), and
-// payments, expenses, suppliers and budgets under "finance". Columns mirror sql/0005.
+/**
+ * Finance resources: invoices (their own permission, which cliente reads for its companies), and
+ * payments, expenses, suppliers and budgets under "finance". Columns mirror sql/0005.
+ *
+ * @module
+ */
 import {
   bool,
   createdAt,

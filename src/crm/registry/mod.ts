@@ -1,4 +1,8 @@
-// Every table resource the CRM/ERP API serves, in the order /openapi.json lists them.
+/**
+ * Every table resource the CRM/ERP API serves, in the order /openapi.json lists them.
+ *
+ * @module
+ */
 import type { Resource } from "../resource.ts";
 import { agents } from "./agents.ts";
 import { contentPieces, socialPosts } from "./content.ts";

@@ -1,5 +1,9 @@
-// Production resources: projects, sprints, tasks and the equipment catalogue, all under the
-// "projects" permission. Columns mirror sql/0005_projects_finance.up.sql.
+/**
+ * Production resources: projects, sprints, tasks and the equipment catalogue, all under the
+ * "projects" permission. Columns mirror sql/0005_projects_finance.up.sql.
+ *
+ * @module
+ */
 import {
   bool,
   createdAt,

@@ -1,5 +1,9 @@
-// Notifications (each user's own; only those granted notifications.create, i.e. admin, send them)
-// and the audit trail (read only, ["audit", "read"], i.e. admin).
+/**
+ * Notifications (each user's own; only those granted notifications.create, i.e. admin, send them)
+ * and the audit trail (read only, ["audit", "read"], i.e. admin).
+ *
+ * @module
+ */
 import {
   bool,
   createdAt,

@@ -1,5 +1,9 @@
-// Argument checks shared by the cache adapters, so both refuse the same bad input with the same
-// `invalid` StoreError instead of one adapter passing it to Redis and the other guessing.
+/**
+ * Argument checks shared by the cache adapters, so both refuse the same bad input with the same
+ * `invalid` StoreError instead of one adapter passing it to Redis and the other guessing.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 
 /** Default and ceiling for `scan`'s limit. */

@@ -1,5 +1,9 @@
-// The GCRA rate-limit decision as a pure function, in microseconds. The memory adapter calls it;
-// the Redis adapter runs the same arithmetic in Lua (GCRA_LUA), so both answer alike.
+/**
+ * The GCRA rate-limit decision as a pure function, in microseconds. The memory adapter calls it;
+ * the Redis adapter runs the same arithmetic in Lua (GCRA_LUA), so both answer alike.
+ *
+ * @module
+ */
 import type { ThrottleResult } from "./port.ts";
 
 /** What to do after one throttle decision. */

@@ -1,5 +1,9 @@
-// Glob handling shared by the cache adapters: the port's patterns know only `*` and `?`, so every
-// other character is literal on Redis (escaped for its richer glob) and in memory (a RegExp).
+/**
+ * Glob handling shared by the cache adapters: the port's patterns know only `*` and `?`, so every
+ * other character is literal on Redis (escaped for its richer glob) and in memory (a RegExp).
+ *
+ * @module
+ */
 
 /** Backslash-escapes every Redis glob metacharacter so `text` matches only itself. */
 export function escapeRedisGlob(text: string): string {

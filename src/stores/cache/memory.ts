@@ -1,5 +1,9 @@
-// The embedded cache adapter: a bounded in-process LRU (npm:lru-cache) with per-key TTLs and the
-// same semantics as the Redis adapter, so a single instance runs with no Redis at all.
+/**
+ * The embedded cache adapter: a bounded in-process LRU (npm:lru-cache) with per-key TTLs and the
+ * same semantics as the Redis adapter, so a single instance runs with no Redis at all.
+ *
+ * @module
+ */
 import { LRUCache } from "lru-cache";
 import { StoreError } from "../errors.ts";
 import { measureHealth, type StoreHealth } from "../health.ts";
@@ -14,6 +18,7 @@ import {
 } from "./args.ts";
 import { gcra } from "./gcra.ts";
 import { globToRegExp } from "./glob.ts";
+import { createLogger, type Logger } from "../../log.ts";
 import type { CacheInfo, CacheStore, SubscriptionEvents, ThrottleResult } from "./port.ts";
 
 /** Bounds of the in-process cache; the least recently used keys go first when either is hit. */
@@ -22,6 +27,8 @@ export interface MemoryCacheOptions {
   maxEntries?: number;
   /** Most bytes held, keys and values counted as UTF-16 plus a fixed overhead (default 64 MiB). */
   maxBytes?: number;
+  /** Where a failing subscriber is reported (default: errors only, to stdout as JSON). */
+  log?: Logger;
 }
 
 const DEFAULT_MAX_ENTRIES = 100_000;
@@ -49,12 +56,14 @@ class MemoryCache implements CacheStore {
   readonly adapter = "memory";
   readonly #lru: LRUCache<string, string>;
   readonly #maxBytes: number;
+  readonly #log: Logger;
   readonly #channels = new Map<string, Set<(message: string) => void>>();
   #closed = false;
 
   constructor(opts: MemoryCacheOptions) {
     const max = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
     this.#maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.#log = opts.log ?? createLogger("error");
     if (!Number.isSafeInteger(max) || max < 1) {
       throw new StoreError("invalid", "cache", "maxEntries must be a positive integer");
     }
@@ -210,7 +219,7 @@ class MemoryCache implements CacheStore {
           try {
             handler(message);
           } catch (err) {
-            console.error("cache subscriber failed", err);
+            this.#log.error("cache subscriber failed", { channel, error: String(err) });
           }
         });
       }

@@ -1,6 +1,10 @@
-// The cache port: Redis semantics over npm:ioredis (server) or a bounded in-process LRU
-// (embedded). A cache outage must make reads slower, never wrong: callers treat every failure
-// here as a miss or fall back, and the relational store stays the source of truth.
+/**
+ * The cache port: Redis semantics over npm:ioredis (server) or a bounded in-process LRU
+ * (embedded). A cache outage must make reads slower, never wrong: callers treat every failure
+ * here as a miss or fall back, and the relational store stays the source of truth.
+ *
+ * @module
+ */
 import type { StoreHealth } from "../health.ts";
 
 export interface ThrottleResult {

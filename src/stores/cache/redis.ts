@@ -1,7 +1,11 @@
-// The server cache adapter over npm:ioredis (standalone, Sentinel or Cluster). A down Redis must
-// fail fast: no offline queue, one retry per request, a timeout on every call, and ioredis
-// reconnecting in the background so the adapter recovers without a restart.
-import { Cluster, Redis, type RedisOptions } from "ioredis";
+/**
+ * The server cache adapter over npm:ioredis (standalone, Sentinel or Cluster). A down Redis must
+ * fail fast: no offline queue, one retry per request, a timeout on every call, and ioredis
+ * reconnecting in the background so the adapter recovers without a restart.
+ *
+ * @module
+ */
+import { Cluster } from "ioredis";
 import { StoreError } from "../errors.ts";
 import { measureHealth, type StoreHealth } from "../health.ts";
 import { withTimeout } from "../resilience.ts";
@@ -17,7 +21,9 @@ import { escapeRedisGlob, toRedisGlob } from "./glob.ts";
 import type { CacheInfo, CacheStore, SubscriptionEvents, ThrottleResult } from "./port.ts";
 import { toStoreError } from "./redis_errors.ts";
 import { INCR, INCR_FLOAT, type LuaScript, RELEASE_LOCK, THROTTLE } from "./redis_scripts.ts";
-import { parseRedisUrl, type RedisTarget } from "./redis_url.ts";
+import { type Client, connect, firstAttempt, unavailable, waitReady } from "./redis_connect.ts";
+import { parseRedisUrl } from "./redis_url.ts";
+import { createLogger, type Logger } from "../../log.ts";
 
 /** How to reach Redis and how long any one call may take. */
 export interface RedisCacheOptions {
@@ -27,14 +33,12 @@ export interface RedisCacheOptions {
   timeoutMs: number;
   /** Prepended to every key and channel, so several deployments can share one Redis. */
   keyPrefix?: string;
+  /** Where a failing subscriber is reported (default: errors only, to stdout as JSON). */
+  log?: Logger;
 }
-
-type Client = Redis | Cluster;
 
 /** Keys asked for per SCAN round trip. */
 const SCAN_COUNT = 500;
-/** Reconnect delay ceiling: short, so a returning Redis is seen again within a few seconds. */
-const MAX_RECONNECT_DELAY_MS = 2000;
 
 /**
  * Opens the Redis cache. Resolves once connected, on the first connection error, or after `timeoutMs`: a
@@ -53,86 +57,12 @@ export async function openRedisCache(opts: RedisCacheOptions): Promise<CacheStor
   return cache;
 }
 
-/** Resolves at the first sign of how connecting goes: ready, an error, or `ms` passing. */
-function firstAttempt(client: Client, ms: number): Promise<void> {
-  if (client.status === "ready") return Promise.resolve();
-  let settle = () => {};
-  const outcome = new Promise<void>((resolve) => {
-    settle = () => resolve();
-    for (const event of ["ready", "error", "end"]) client.once(event, settle);
-  });
-  return withTimeout("cache", ms, outcome, "connect").catch(() => {}).finally(() => {
-    for (const event of ["ready", "error", "end"]) client.off(event, settle);
-  });
-}
-
-function reconnectDelay(times: number): number {
-  return Math.min(50 * 2 ** Math.min(times, 10), MAX_RECONNECT_DELAY_MS);
-}
-
-function connect(target: RedisTarget, timeoutMs: number): Client {
-  const common = {
-    lazyConnect: false,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 1,
-    // Commands issued in the same tick (a request's revocation, grants and generation look-ups)
-    // go out as one pipeline: one write and one read instead of one each.
-    enableAutoPipelining: true,
-  } satisfies RedisOptions;
-  if (target.kind === "standalone") {
-    return new Redis(target.url, {
-      ...common,
-      enableOfflineQueue: false,
-      retryStrategy: reconnectDelay,
-    });
-  }
-  const tls = target.tls ? {} : undefined;
-  if (target.kind === "sentinel") {
-    return new Redis({
-      ...common,
-      sentinels: target.sentinels,
-      name: target.name,
-      db: target.db,
-      username: target.username,
-      password: target.password,
-      tls,
-      enableTLSForSentinelMode: target.tls,
-      enableOfflineQueue: false,
-      retryStrategy: reconnectDelay,
-    });
-  }
-  return new Cluster(target.nodes, {
-    lazyConnect: false,
-    enableAutoPipelining: true,
-    enableOfflineQueue: false,
-    clusterRetryStrategy: reconnectDelay,
-    redisOptions: { ...common, username: target.username, password: target.password, tls },
-  });
-}
-
-/** Resolves when `client` is ready; rejects after `ms` or when it has been closed for good. */
-function waitReady(client: Client, ms: number): Promise<void> {
-  if (client.status === "ready") return Promise.resolve();
-  if (client.status === "end") return Promise.reject(unavailable("connection closed"));
-  let onReady = () => {};
-  const ready = new Promise<void>((resolve) => {
-    onReady = () => resolve();
-    client.once("ready", onReady);
-  });
-  return withTimeout("cache", ms, ready, "connect").finally(() => client.off("ready", onReady));
-}
-
-function notify(callback: (() => void) | undefined): void {
+function notify(log: Logger, callback: (() => void) | undefined): void {
   try {
     callback?.();
   } catch (err) {
-    console.error("cache subscription listener failed", err);
+    log.error("cache subscription listener failed", { error: String(err) });
   }
-}
-
-function unavailable(message: string): StoreError {
-  return new StoreError("unavailable", "cache", `cache unavailable: ${message}`);
 }
 
 class RedisCache implements CacheStore {
@@ -140,6 +70,7 @@ class RedisCache implements CacheStore {
   readonly #client: Client;
   readonly #timeoutMs: number;
   readonly #prefix: string;
+  readonly #log: Logger;
   #subscriber: Client | undefined;
   #subscriberReady: Promise<Client> | undefined;
   readonly #channels = new Map<string, Set<(message: string) => void>>();
@@ -153,6 +84,7 @@ class RedisCache implements CacheStore {
     this.#client = client;
     this.#timeoutMs = opts.timeoutMs;
     this.#prefix = opts.keyPrefix ?? "";
+    this.#log = opts.log ?? createLogger("error");
     this.#watch(client);
   }
 
@@ -408,7 +340,7 @@ class RedisCache implements CacheStore {
   #interrupted(): void {
     if (this.#cut || this.#closed) return;
     this.#cut = true;
-    for (const l of [...this.#listeners]) notify(l.onInterrupted);
+    for (const l of [...this.#listeners]) notify(this.#log, l.onInterrupted);
   }
 
   /**
@@ -426,7 +358,7 @@ class RedisCache implements CacheStore {
     }
     if (!this.#cut) return;
     this.#cut = false;
-    for (const l of [...this.#listeners]) notify(l.onResumed);
+    for (const l of [...this.#listeners]) notify(this.#log, l.onResumed);
   }
 
   #deliver(channel: string, message: string): void {
@@ -434,7 +366,7 @@ class RedisCache implements CacheStore {
       try {
         handler(message);
       } catch (err) {
-        console.error("cache subscriber failed", err);
+        this.#log.error("cache subscriber failed", { channel, error: String(err) });
       }
     }
   }

@@ -1,5 +1,9 @@
-// Maps ioredis failures to the port's few store errors: bad values are `invalid`, slow replies are
-// `timeout`, and everything else (refused, reset, closed, cluster down) is `unavailable`.
+/**
+ * Maps ioredis failures to the port's few store errors: bad values are `invalid`, slow replies are
+ * `timeout`, and everything else (refused, reset, closed, cluster down) is `unavailable`.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 
 const INVALID = /WRONGTYPE|not an integer|not a valid float|overflow|NaN or Infinity/i;

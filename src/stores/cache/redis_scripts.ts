@@ -1,5 +1,9 @@
-// The Lua scripts the Redis cache adapter runs, each one atomic on the server, with their SHA1s
-// so calls go by EVALSHA and fall back to EVAL only when the server has not seen a script yet.
+/**
+ * The Lua scripts the Redis cache adapter runs, each one atomic on the server, with their SHA1s
+ * so calls go by EVALSHA and fall back to EVAL only when the server has not seen a script yet.
+ *
+ * @module
+ */
 import { createHash } from "node:crypto";
 import { GCRA_LUA } from "./gcra.ts";
 

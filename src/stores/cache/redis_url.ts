@@ -1,5 +1,9 @@
-// Parses REDIS_URL into what ioredis needs: a plain redis:// or rediss:// URL goes to ioredis as
-// is, while the multi-host Cluster and Sentinel forms (which the URL class cannot parse) are ours.
+/**
+ * Parses REDIS_URL into what ioredis needs: a plain redis:// or rediss:// URL goes to ioredis as
+ * is, while the multi-host Cluster and Sentinel forms (which the URL class cannot parse) are ours.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 
 /** One host and port of a Cluster seed list or a Sentinel list. */

@@ -1,5 +1,9 @@
-// Unit tests for REDIS_URL parsing: the Cluster and Sentinel forms, which ioredis cannot take as
-// a URL, and the errors for malformed input (which must not echo a password).
+/**
+ * Unit tests for REDIS_URL parsing: the Cluster and Sentinel forms, which ioredis cannot take as
+ * a URL, and the errors for malformed input (which must not echo a password).
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { isStoreError } from "../errors.ts";
 import { parseRedisUrl } from "./redis_url.ts";

@@ -1,5 +1,9 @@
-// Small checks shared by the documents modules: the one way they raise `invalid`, recognise a
-// plain object, and validate a new document's `_id`.
+/**
+ * Small checks shared by the documents modules: the one way they raise `invalid`, recognise a
+ * plain object, and validate a new document's `_id`.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 
 export function invalid(message: string, field?: string): StoreError {

@@ -1,5 +1,10 @@
-// Opaque keyset cursors for document pages: base64url JSON of the last item's sort values and
-// `_id`, tagged with the sort it belongs to so a cursor from another sort is refused.
+/**
+ * Opaque keyset cursors for document pages: base64url JSON of the last item's sort values and
+ * `_id`, tagged with the sort it belongs to so a cursor from another sort is refused.
+ *
+ * @module
+ */
+import { decodeBase64urlText, encodeBase64urlText } from "../../shared/base64url.ts";
 import { StoreError } from "../errors.ts";
 import type { SortKey } from "./filter_validate.ts";
 import { decodeValue, encodeValue, type Json } from "./value_codec.ts";
@@ -15,21 +20,6 @@ export function sortTag(sort: readonly SortKey[]): string {
   return sort.map((k) => `${k.path}:${k.dir}`).join(",");
 }
 
-function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(s: string): string {
-  const b64 = s.replaceAll("-", "+").replaceAll("_", "/");
-  const bin = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
-  return new TextDecoder("utf-8", { fatal: true }).decode(
-    Uint8Array.from(bin, (c) => c.charCodeAt(0)),
-  );
-}
-
 /** Reads the value at a dotted path of a document; undefined when absent. */
 export function valueAt(doc: Record<string, unknown>, path: string): unknown {
   let cur: unknown = doc;
@@ -43,7 +33,7 @@ export function valueAt(doc: Record<string, unknown>, path: string): unknown {
 /** Encodes the cursor that continues after `last`. */
 export function encodeCursor(sort: readonly SortKey[], last: Record<string, unknown>): string {
   const values: Json[] = sort.map((k) => encodeValue(valueAt(last, k.path) ?? null));
-  return toBase64Url(JSON.stringify({ s: sortTag(sort), v: values, id: last._id }));
+  return encodeBase64urlText(JSON.stringify({ s: sortTag(sort), v: values, id: last._id }));
 }
 
 /** Decodes a cursor, refusing one that is malformed or was made for another sort. */
@@ -51,7 +41,9 @@ export function decodeCursor(cursor: string, sort: readonly SortKey[]): CursorPo
   let parsed: { s?: unknown; v?: unknown; id?: unknown };
   try {
     if (typeof cursor !== "string" || cursor.length > 64_000) throw new Error("bad length");
-    parsed = JSON.parse(fromBase64Url(cursor));
+    const text = decodeBase64urlText(cursor);
+    if (text === null) throw new Error("not base64url");
+    parsed = JSON.parse(text);
   } catch (err) {
     throw new StoreError("invalid", "documents", "malformed cursor", { cause: err });
   }

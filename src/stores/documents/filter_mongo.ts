@@ -1,6 +1,10 @@
-// Turns parsed filters, updates and keyset positions into MongoDB query documents. Only the
-// validated subset reaches the server; `$contains` becomes a case-insensitive regex on the
-// escaped needle (FerretDB 1.x has no $text, and a regex works on both servers).
+/**
+ * Turns parsed filters, updates and keyset positions into MongoDB query documents. Only the
+ * validated subset reaches the server; `$contains` becomes a case-insensitive regex on the
+ * escaped needle (FerretDB 1.x has no $text, and a regex works on both servers).
+ *
+ * @module
+ */
 import type { CursorPosition } from "./cursor.ts";
 import { type FilterNode, type SortKey, tieBreakDir } from "./filter_validate.ts";
 import type { UpdateOp } from "./update_validate.ts";

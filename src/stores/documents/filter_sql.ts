@@ -1,11 +1,15 @@
-// Translates parsed filters and sorts into PostgreSQL over a JSONB `body` column. Values always
-// travel as bind parameters; only field paths (already checked against PATH_RE, so they hold
-// nothing but [A-Za-z0-9_.]) are spelled into the SQL text as '{a,b}' and '$."a"."b"' literals.
-//
-// MongoDB semantics are kept where they matter: a path walks through arrays of sub-documents, a
-// condition on an array field matches when any element matches, comparisons only match values of
-// the same type (numbers, strings by code point, Dates by instant), a missing field equals null,
-// and $ne / $nin match documents that lack the field.
+/**
+ * Translates parsed filters and sorts into PostgreSQL over a JSONB `body` column. Values always
+ * travel as bind parameters; only field paths (already checked against PATH_RE, so they hold
+ * nothing but [A-Za-z0-9_.]) are spelled into the SQL text as '{a,b}' and '$."a"."b"' literals.
+ *
+ * MongoDB semantics are kept where they matter: a path walks through arrays of sub-documents, a
+ * condition on an array field matches when any element matches, comparisons only match values of
+ * the same type (numbers, strings by code point, Dates by instant), a missing field equals null,
+ * and $ne / $nin match documents that lack the field.
+ *
+ * @module
+ */
 import { encodeValue, type Json } from "./value_codec.ts";
 import { type FilterNode, PATH_RE, type SortKey, tieBreakDir } from "./filter_validate.ts";
 import type { CursorPosition } from "./cursor.ts";

@@ -1,6 +1,10 @@
-// Validation shared by both document adapters: filters are parsed into a small tree of the
-// documented operators (anything else is refused as `invalid`, naming the operator), and field
-// paths, sorts, limits and collection names are checked before any adapter builds a query.
+/**
+ * Validation shared by both document adapters: filters are parsed into a small tree of the
+ * documented operators (anything else is refused as `invalid`, naming the operator), and field
+ * paths, sorts, limits and collection names are checked before any adapter builds a query.
+ *
+ * @module
+ */
 import type { Filter, SortSpec } from "./port.ts";
 import { assertStorable } from "./value_codec.ts";
 import { invalid, isPlainObject } from "./checks.ts";

@@ -1,5 +1,9 @@
-// Index specs as both document adapters accept them: validated keys, MongoDB's default name
-// ("a_1_b_-1"), unique and TTL options; a TTL index has one key and whole seconds.
+/**
+ * Index specs as both document adapters accept them: validated keys, MongoDB's default name
+ * ("a_1_b_-1"), unique and TTL options; a TTL index has one key and whole seconds.
+ *
+ * @module
+ */
 import { type SortKey, validatePath } from "./filter_validate.ts";
 import type { IndexSpec } from "./port.ts";
 import { invalid } from "./checks.ts";

@@ -1,11 +1,15 @@
-// Server documents adapter over npm:mongodb (MongoDB, or FerretDB locally). One MongoClient with
-// short server-selection and connect timeouts, so a down server fails fast instead of hanging;
-// the driver reconnects by itself when the server returns. Every call is bounded by withTimeout.
-//
-// FerretDB 1.x refuses TTL indexes ("expireAfterSeconds" is not implemented), so when the server
-// says so the adapter builds a plain index and expires documents itself, like the JSONB adapter.
-// TTL indexes are recorded in the `_polystore_ttl` collection either way, so sweepExpired()
-// behaves the same on both servers.
+/**
+ * Server documents adapter over npm:mongodb (MongoDB, or FerretDB locally). One MongoClient with
+ * short server-selection and connect timeouts, so a down server fails fast instead of hanging;
+ * the driver reconnects by itself when the server returns. Every call is bounded by withTimeout.
+ *
+ * FerretDB 1.x refuses TTL indexes ("expireAfterSeconds" is not implemented), so when the server
+ * says so the adapter builds a plain index and expires documents itself, like the JSONB adapter.
+ * TTL indexes are recorded in the `_polystore_ttl` collection either way, so sweepExpired()
+ * behaves the same on both servers.
+ *
+ * @module
+ */
 import { type Db, type Document, type Filter as MFilter, MongoClient } from "mongodb";
 import { StoreError } from "../errors.ts";
 import { measureHealth, type StoreHealth } from "../health.ts";

@@ -1,5 +1,9 @@
-// Maps npm:mongodb errors to StoreErrors: duplicate keys and index clashes become conflicts,
-// refused requests become invalid, a lost or absent server becomes unavailable or timeout.
+/**
+ * Maps npm:mongodb errors to StoreErrors: duplicate keys and index clashes become conflicts,
+ * refused requests become invalid, a lost or absent server becomes unavailable or timeout.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 
 interface MongoErrorLike {

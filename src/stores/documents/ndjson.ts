@@ -1,5 +1,9 @@
-// NDJSON backup lines for the documents port: one document per line, Dates as `{"$date": iso}`,
-// so a backup taken from MongoDB restores into the JSONB adapter and back.
+/**
+ * NDJSON backup lines for the documents port: one document per line, Dates as `{"$date": iso}`,
+ * so a backup taken from MongoDB restores into the JSONB adapter and back.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 import type { Doc, NewDoc } from "./port.ts";
 import { decodeValue, encodeValue } from "./value_codec.ts";

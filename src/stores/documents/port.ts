@@ -1,6 +1,10 @@
-// The documents port: MongoDB-style collections over npm:mongodb (server) or JSONB tables in the
-// relational store (embedded). Only the documented subset below is accepted; anything else is
-// refused with an `invalid` StoreError rather than silently ignored.
+/**
+ * The documents port: MongoDB-style collections over npm:mongodb (server) or JSONB tables in the
+ * relational store (embedded). Only the documented subset below is accepted; anything else is
+ * refused with an `invalid` StoreError rather than silently ignored.
+ *
+ * @module
+ */
 import type { StoreHealth } from "../health.ts";
 
 /**

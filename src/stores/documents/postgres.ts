@@ -1,32 +1,22 @@
-// Embedded documents adapter: MongoDB-style collections as JSONB rows in the relational store
-// (PGlite or server Postgres), with SQL built from the validated filter and update subsets.
-//
-// Storage is one table for every collection, keyed by (collection, id), not a table per
-// collection: collections appear on first insert with no DDL (so no identifier is ever built
-// from a collection name on the hot path and no CREATE TABLE races between instances), listing
-// and dropping are plain row operations, and each index is a partial expression index
-// `WHERE collection = '<name>'`, which gives a collection its own unique and sort indexes as a
-// table per collection would. Dates are stored as `{"$date": iso}`, the NDJSON backup form.
+/**
+ * Embedded documents adapter: MongoDB-style collections as JSONB rows in the relational store
+ * (PGlite or server Postgres), with SQL built from the validated filter and update subsets.
+ *
+ * Storage is one table for every collection, keyed by (collection, id), not a table per
+ * collection: collections appear on first insert with no DDL (so no identifier is ever built
+ * from a collection name on the hot path and no CREATE TABLE races between instances), listing
+ * and dropping are plain row operations, and each index is a partial expression index
+ * `WHERE collection = '<name>'`, which gives a collection its own unique and sort indexes as a
+ * table per collection would. Dates are stored as `{"$date": iso}`, the NDJSON backup form.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 import { measureHealth, type StoreHealth } from "../health.ts";
 import type { Queryable, RelationalStore, Row } from "../relational/port.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import {
-  afterSql,
-  filterSql,
-  type FilterSqlTarget,
-  orderBySql,
-  pgPath,
-  sortComponents,
-  SqlParams,
-} from "./filter_sql.ts";
-import {
-  parseFilter,
-  parseLimit,
-  parseSort,
-  tieBreakDir,
-  validateCollectionName,
-} from "./filter_validate.ts";
+import { afterSql, filterSql, type FilterSqlTarget, orderBySql, SqlParams } from "./filter_sql.ts";
+import { parseFilter, parseLimit, parseSort, validateCollectionName } from "./filter_validate.ts";
 import { type ParsedIndex, parseIndexSpec, sameIndex } from "./index_spec.ts";
 import { ndjsonBatches } from "./ndjson.ts";
 import type {
@@ -41,10 +31,20 @@ import type {
   UpdateResult,
 } from "./port.ts";
 import { DEFAULT_SWEEP_INTERVAL_MS, startSweeper, type TtlDocumentStore } from "./ttl.ts";
-import { DOC_FAIL_FUNCTION, updateSql } from "./update_sql.ts";
+import { updateSql } from "./update_sql.ts";
 import { parseUpdate } from "./update_validate.ts";
-import { decodeValue, encodeValue, type Json } from "./value_codec.ts";
-import { splitNewDoc } from "./checks.ts";
+import { decodeValue, type Json } from "./value_codec.ts";
+import {
+  conflict,
+  constraintOf,
+  docError,
+  indexExprs,
+  pgIndexName,
+  prepare,
+  type PreparedDoc,
+  SCHEMA,
+  ttlExpr,
+} from "./postgres_support.ts";
 
 export interface PostgresDocumentsOptions {
   /** Pause between TTL sweeps; 0 turns the background sweeper off. Default 60 s. */
@@ -57,88 +57,6 @@ const IMPORT_BATCH = 500;
 /** Serialises schema set-up across instances sharing one database. */
 const SCHEMA_LOCK = 7_361_626_901;
 const T: FilterSqlTarget = { body: "body", id: "id" };
-
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS doc_collections (
-     name text COLLATE "C" PRIMARY KEY,
-     created_at timestamptz NOT NULL DEFAULT now())`,
-  // id and collection use the "C" collation: _id order is code point order, as in MongoDB.
-  `CREATE TABLE IF NOT EXISTS doc_documents (
-     collection text COLLATE "C" NOT NULL,
-     id text COLLATE "C" NOT NULL,
-     body jsonb NOT NULL,
-     PRIMARY KEY (collection, id))`,
-  `CREATE TABLE IF NOT EXISTS doc_indexes (
-     collection text COLLATE "C" NOT NULL,
-     name text NOT NULL,
-     spec jsonb NOT NULL,
-     pg_name text NOT NULL UNIQUE,
-     PRIMARY KEY (collection, name))`,
-  DOC_FAIL_FUNCTION,
-];
-
-function docError(err: unknown): StoreError {
-  if (err instanceof StoreError) {
-    if (err.store === "documents") return err;
-    return new StoreError(err.code, "documents", err.message, { cause: err, field: err.field });
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return new StoreError("unavailable", "documents", message, { cause: err });
-}
-
-function conflict(message: string, cause: unknown, field?: string): StoreError {
-  return new StoreError("conflict", "documents", message, { cause, field });
-}
-
-/** The Postgres constraint name behind a conflict, if the driver reported one. */
-function constraintOf(err: StoreError): string | undefined {
-  let cur: unknown = err;
-  for (let i = 0; i < 4 && cur instanceof Error; i++) {
-    const c = (cur as { constraint?: unknown }).constraint;
-    if (typeof c === "string") return c;
-    cur = cur.cause;
-  }
-  return undefined;
-}
-
-async function pgIndexName(collection: string, name: string): Promise<string> {
-  const bytes = new TextEncoder().encode(`${collection}\u0000${name}`);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return "doc_idx_" + Array.from(digest.slice(0, 10), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
-}
-
-function ttlExpr(path: string): string {
-  return `(((body #> ${pgPath(path)}) ->> '$date') COLLATE "C")`;
-}
-
-function indexExprs(index: ParsedIndex): string[] {
-  if (index.expireAfterSeconds !== undefined) return [ttlExpr(index.keys[0].path)];
-  if (index.unique) {
-    // Missing and null count as the same value, as in a MongoDB unique index.
-    return index.keys.map((k) => `(coalesce(body #> ${pgPath(k.path)}, 'null'::jsonb))`);
-  }
-  // The same expressions (and _id tie-breaker) find() orders by, so a sorted page is read off
-  // the index and the keyset condition of the next page becomes an index bound.
-  const desc = (dir: 1 | -1) => (dir === 1 ? "" : " DESC");
-  return [
-    ...index.keys.flatMap((k) =>
-      sortComponents(`(body #> ${pgPath(k.path)})`).map((e) => `${e}${desc(k.dir)}`)
-    ),
-    `id${desc(tieBreakDir(index.keys))}`,
-  ];
-}
-
-interface PreparedDoc {
-  doc: Doc;
-  json: Record<string, Json>;
-}
-
-function prepare(input: NewDoc): PreparedDoc {
-  const { id, rest } = splitNewDoc(input);
-  const json = { _id: id, ...(encodeValue(rest, "document") as Record<string, Json>) };
-  return { doc: decodeValue(json) as Doc, json };
-}
 
 /**
  * Opens the JSONB documents adapter on `db`, creating its tables if needed. Closing it stops the

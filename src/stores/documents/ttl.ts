@@ -1,5 +1,9 @@
-// TTL expiry for document adapters that cannot rely on the server's own TTL monitor: the store
-// type that exposes a sweep, and a background sweeper that never overlaps itself.
+/**
+ * TTL expiry for document adapters that cannot rely on the server's own TTL monitor: the store
+ * type that exposes a sweep, and a background sweeper that never overlaps itself.
+ *
+ * @module
+ */
 import type { DocumentStore } from "./port.ts";
 
 /** A document store whose TTL indexes can also be swept on demand (tests, admin tools). */

@@ -1,7 +1,11 @@
-// Turns parsed update operations into one SQL expression over a JSONB body, so an UPDATE applies
-// them atomically. Each step names the previous body (LATERAL), keeping the SQL linear in size.
-// Where MongoDB refuses an update ($inc on a string, $push onto a non-array, a field inside a
-// scalar), the expression calls doc_fail(), which raises SQLSTATE 22023 (an `invalid` error).
+/**
+ * Turns parsed update operations into one SQL expression over a JSONB body, so an UPDATE applies
+ * them atomically. Each step names the previous body (LATERAL), keeping the SQL linear in size.
+ * Where MongoDB refuses an update ($inc on a string, $push onto a non-array, a field inside a
+ * scalar), the expression calls doc_fail(), which raises SQLSTATE 22023 (an `invalid` error).
+ *
+ * @module
+ */
 import { pgPath, type SqlParams } from "./filter_sql.ts";
 import type { UpdateOp } from "./update_validate.ts";
 import { encodeValue } from "./value_codec.ts";

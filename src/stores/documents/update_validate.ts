@@ -1,6 +1,10 @@
-// Parses the update subset ($set, $unset, $inc, $push, $pull) into a list of field operations,
-// refusing unknown operators, replacement documents, `_id` changes and overlapping paths, so both
-// adapters apply exactly the same updates.
+/**
+ * Parses the update subset ($set, $unset, $inc, $push, $pull) into a list of field operations,
+ * refusing unknown operators, replacement documents, `_id` changes and overlapping paths, so both
+ * adapters apply exactly the same updates.
+ *
+ * @module
+ */
 import type { Update } from "./port.ts";
 import { validatePath } from "./filter_validate.ts";
 import { assertStorable } from "./value_codec.ts";

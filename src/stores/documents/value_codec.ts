@@ -1,5 +1,9 @@
-// Document values as both adapters accept them: JSON values and Dates. Checks what callers store
-// and converts Dates to and from the `{"$date": iso}` form used in JSONB and in NDJSON backups.
+/**
+ * Document values as both adapters accept them: JSON values and Dates. Checks what callers store
+ * and converts Dates to and from the `{"$date": iso}` form used in JSONB and in NDJSON backups.
+ *
+ * @module
+ */
 import { invalid, isPlainObject } from "./checks.ts";
 
 /** A JSON value as it sits in JSONB or in an NDJSON line (Dates as `{"$date": iso}`). */

@@ -1,5 +1,9 @@
-// The graph backup format shared by both adapters: one JSON object per line, nodes then edges,
-// and an import loop that validates every line and hands batches to the adapter's writers.
+/**
+ * The graph backup format shared by both adapters: one JSON object per line, nodes then edges,
+ * and an import loop that validates every line and hands batches to the adapter's writers.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 import type { GraphEdge, GraphNode, NodeRef, Props } from "./port.ts";
 import { checkProps, checkRef, checkType, invalid } from "./validate.ts";

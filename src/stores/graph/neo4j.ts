@@ -1,5 +1,9 @@
-// Server graph adapter: Neo4j over Bolt via npm:neo4j-driver, a session per call, parameterised
-// Cypher only (labels and types, which Cypher cannot parameterise, are checked in validate.ts).
+/**
+ * Server graph adapter: Neo4j over Bolt via npm:neo4j-driver, a session per call, parameterised
+ * Cypher only (labels and types, which Cypher cannot parameterise, are checked in validate.ts).
+ *
+ * @module
+ */
 import neo4j, { type Driver, type ManagedTransaction } from "neo4j-driver";
 import { StoreError } from "../errors.ts";
 import { measureHealth } from "../health.ts";

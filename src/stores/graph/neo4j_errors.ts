@@ -1,5 +1,9 @@
-// Maps neo4j-driver failures to StoreErrors so the HTTP layer can answer 409/422/503 without
-// knowing Neo4j's error codes. Never copies a connection string or credential into a message.
+/**
+ * Maps neo4j-driver failures to StoreErrors so the HTTP layer can answer 409/422/503 without
+ * knowing Neo4j's error codes. Never copies a connection string or credential into a message.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 
 interface Neo4jErrorLike {

@@ -1,5 +1,9 @@
-// The graph port: labelled nodes and typed edges over npm:neo4j-driver (server) or node and edge
-// tables in the relational store traversed with recursive CTEs (embedded).
+/**
+ * The graph port: labelled nodes and typed edges over npm:neo4j-driver (server) or node and edge
+ * tables in the relational store traversed with recursive CTEs (embedded).
+ *
+ * @module
+ */
 import type { StoreHealth } from "../health.ts";
 
 export type Props = Record<string, string | number | boolean | null | string[] | number[]>;

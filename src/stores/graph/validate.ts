@@ -1,6 +1,10 @@
-// Input checks shared by both graph adapters. Cypher cannot take labels or relationship types as
-// parameters, so they are interpolated; these checks are what keeps that interpolation safe, and
-// applying them in both adapters keeps their answers to bad input identical.
+/**
+ * Input checks shared by both graph adapters. Cypher cannot take labels or relationship types as
+ * parameters, so they are interpolated; these checks are what keeps that interpolation safe, and
+ * applying them in both adapters keeps their answers to bad input identical.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 import type { Direction, NodeRef, Props, TraverseOptions } from "./port.ts";
 

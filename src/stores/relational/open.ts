@@ -1,5 +1,9 @@
-// Picks the relational adapter from config: DATABASE_URL postgres://… means npm:pg, memory://
-// means a throwaway PGlite, and no URL means PGlite in $DATA_DIR/pg.
+/**
+ * Picks the relational adapter from config: DATABASE_URL postgres://… means npm:pg, memory://
+ * means a throwaway PGlite, and no URL means PGlite in $DATA_DIR/pg.
+ *
+ * @module
+ */
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../log.ts";
 import { openPg } from "./pg.ts";

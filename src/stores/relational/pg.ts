@@ -1,5 +1,9 @@
-// Server relational adapter: a npm:pg pool with timeouts from config, named prepared statements
-// for hot queries, connect retries with backoff, and driver errors mapped to StoreErrors.
+/**
+ * Server relational adapter: a npm:pg pool with timeouts from config, named prepared statements
+ * for hot queries, connect retries with backoff, and driver errors mapped to StoreErrors.
+ *
+ * @module
+ */
 import pg from "pg";
 import { measureHealth, type StoreHealth } from "../health.ts";
 import { retry } from "../resilience.ts";

@@ -1,5 +1,9 @@
-// Maps PostgreSQL errors (same SQLSTATE codes from npm:pg and PGlite) to StoreErrors, naming the
-// column when Postgres tells us which one, so the API can answer 409/422 with a field path.
+/**
+ * Maps PostgreSQL errors (same SQLSTATE codes from npm:pg and PGlite) to StoreErrors, naming the
+ * column when Postgres tells us which one, so the API can answer 409/422 with a field path.
+ *
+ * @module
+ */
 import { StoreError } from "../errors.ts";
 
 interface PgErrorLike {

@@ -1,5 +1,9 @@
-// Embedded relational adapter: PGlite (Postgres in WASM) in a folder, or in memory for tests,
-// with the extensions the schema uses. All access is serialised (see serial_lock.ts).
+/**
+ * Embedded relational adapter: PGlite (Postgres in WASM) in a folder, or in memory for tests,
+ * with the extensions the schema uses. All access is serialised (see serial_lock.ts).
+ *
+ * @module
+ */
 import { PGlite } from "@electric-sql/pglite";
 import { uuid_ossp } from "@electric-sql/pglite/contrib/uuid_ossp";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";

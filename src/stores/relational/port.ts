@@ -1,4 +1,8 @@
-// The relational port: SQL in, rows out. Adapters: npm:pg (server) and PGlite (embedded).
+/**
+ * The relational port: SQL in, rows out. Adapters: npm:pg (server) and PGlite (embedded).
+ *
+ * @module
+ */
 import type { StoreHealth } from "../health.ts";
 
 export type Row = Record<string, unknown>;

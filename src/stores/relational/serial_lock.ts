@@ -1,5 +1,9 @@
-// A FIFO mutex: PGlite serves one query at a time, so every query and every whole transaction
-// runs under this lock and concurrent requests never interleave inside a transaction.
+/**
+ * A FIFO mutex: PGlite serves one query at a time, so every query and every whole transaction
+ * runs under this lock and concurrent requests never interleave inside a transaction.
+ *
+ * @module
+ */
 
 /** Runs tasks one after another in arrival order. */
 export class SerialLock {

@@ -1,5 +1,9 @@
-// Both relational adapters decode values the same way, so services see identical rows on PGlite
-// and on server Postgres: int8 and numeric as numbers, date as "YYYY-MM-DD", timestamptz as Date.
+/**
+ * Both relational adapters decode values the same way, so services see identical rows on PGlite
+ * and on server Postgres: int8 and numeric as numbers, date as "YYYY-MM-DD", timestamptz as Date.
+ *
+ * @module
+ */
 
 const INT8 = 20;
 const NUMERIC = 1700;

@@ -1,0 +1,115 @@
+/**
+ * Who is calling: the signed-in user's id, roles, merged permissions and (for `cliente` users)
+ * the companies whose rows they may see. Loaded from the relational store, cached 15 minutes
+ * under user:{id}:permissions, and dropped on every instance when roles change.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { CacheStore } from "../../stores/cache/port.ts";
+import type { Queryable } from "../../stores/relational/port.ts";
+import type { ReadThroughCache } from "../../caching/read_through.ts";
+import type { Invalidation } from "../../caching/invalidation_outbox.ts";
+import type { GrantsMemo } from "./grants_memo.ts";
+import { mergePermissions, type PermissionSet, PermissionSetSchema } from "./permissions.ts";
+
+export interface Principal {
+  userId: string;
+  /** Access-token id, for logout. */
+  jti: string;
+  /** Access-token expiry, seconds since the epoch. */
+  exp: number;
+  /** The session (refresh-token family) the access token was issued with, when it has one. */
+  sessionId?: string;
+  roles: string[];
+  permissions: PermissionSet;
+  /** Companies a `cliente` user is linked to (company_users). */
+  companyIds: string[];
+}
+
+export type Grants = Pick<Principal, "roles" | "permissions" | "companyIds">;
+
+const GrantsSchema = z.object({
+  roles: z.array(z.string()),
+  permissions: PermissionSetSchema,
+  companyIds: z.array(z.string()),
+});
+
+export const PERMISSIONS_TTL_MS = 15 * 60 * 1000;
+export const permissionsKey = (userId: string) => `user:${userId}:permissions`;
+/** Channel on which instances announce that a user's grants changed. */
+export const GRANTS_CHANNEL = "polystore:grants-changed";
+
+/** Reads a user's grants from the database (roles, merged role JSON, linked companies). */
+export async function loadGrantsFromDb(db: Queryable, userId: string): Promise<Grants> {
+  const roles = await db.query<{ name: string; permissions: unknown }>(
+    `select r.name::text as name, r.permissions
+       from user_roles ur join roles r on r.id = ur.role_id
+      where ur.user_id = $1
+      order by r.name::text`,
+    [userId],
+    { name: "principal_roles" },
+  );
+  const companies = await db.query<{ company_id: string }>(
+    "select company_id from company_users where user_id = $1 order by company_id",
+    [userId],
+    { name: "principal_companies" },
+  );
+  return {
+    roles: roles.rows.map((r) => r.name),
+    permissions: mergePermissions(
+      roles.rows.map((r) => PermissionSetSchema.catch({}).parse(r.permissions)),
+    ),
+    companyIds: companies.rows.map((r) => r.company_id),
+  };
+}
+
+/**
+ * Grants from the in-process memo when this instance is subscribed to grant changes, else
+ * through the read-through cache: a hit costs two cache GETs (entry and generation); a miss, a
+ * stale generation or a cache outage reads the database.
+ */
+export async function loadGrants(
+  deps: { db: Queryable; cached: ReadThroughCache; memo?: GrantsMemo },
+  userId: string,
+): Promise<Grants> {
+  const epoch = deps.memo?.epoch ?? 0;
+  const memoised = deps.memo?.get(userId);
+  if (memoised) return memoised;
+  const key = permissionsKey(userId);
+  const { value } = await deps.cached.get(
+    key,
+    key,
+    PERMISSIONS_TTL_MS,
+    GrantsSchema,
+    () => loadGrantsFromDb(deps.db, userId),
+  );
+  deps.memo?.set(userId, value, epoch);
+  return value;
+}
+
+/**
+ * What a change of `userId`'s grants owes the caches: a new generation for the cached entry,
+ * and a message on GRANTS_CHANNEL so every instance drops its in-process copy.
+ */
+export function grantsInvalidation(userId: string): Invalidation {
+  const key = permissionsKey(userId);
+  return { namespace: key, dropKeys: [key], channel: GRANTS_CHANNEL, message: userId };
+}
+
+/**
+ * Drops every user's cached grants, for when role JSON changed under them (a migration): the next
+ * read of each reloads from the database. Returns how many entries went.
+ */
+export async function dropAllCachedGrants(cache: CacheStore): Promise<number> {
+  let dropped = 0;
+  // SCAN in batches; each batch deleted before the next, so the loop ends when none are left.
+  for (let round = 0; round < 10_000; round++) {
+    const keys = await cache.scan(permissionsKey("*"), 1000);
+    if (keys.length === 0) break;
+    const n = await cache.del(...keys);
+    if (n === 0) break; // nothing deletable came back: never spin
+    dropped += n;
+  }
+  return dropped;
+}

@@ -1,0 +1,39 @@
+/**
+ * Entity tags and the one If-Match rule every domain applies. A tag is either a hash of the
+ * representation (`etagOf`, for rows without a version column) or a quoted version number
+ * (`versionEtag`); `ifMatchAllows` is the only parser of If-Match.
+ *
+ * @example
+ * ```ts
+ * import { ifMatchAllows, versionEtag } from "./etag.ts";
+ * ifMatchAllows(undefined, versionEtag(3)); // true: optimistic locking is opt-in
+ * ifMatchAllows('W/"3", "4"', versionEtag(3)); // true
+ * ifMatchAllows('"2"', versionEtag(3)); // false: answer 412
+ * ```
+ * @module
+ */
+import { encodeBase64url } from "./base64url.ts";
+
+/** Strong ETag of a row: a quoted base64url SHA-256 prefix of its JSON. */
+export async function etagOf(row: Readonly<Record<string, unknown>>): Promise<string> {
+  const data = new TextEncoder().encode(JSON.stringify(row));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data)).slice(0, 18);
+  return `"${encodeBase64url(digest)}"`;
+}
+
+/** Strong ETag of a row that carries a version counter. */
+export const versionEtag = (version: number | string): string => `"${version}"`;
+
+/**
+ * True when an If-Match header lets a change go ahead against a resource whose tag is `etag`: no
+ * header (optimistic locking is opt-in), `*`, or a list naming the tag. A weak prefix (W/) is
+ * ignored, because clients and proxies add it while the tag still names the same representation.
+ */
+export function ifMatchAllows(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return true;
+  const want = etag.replace(/^W\//, "");
+  return header.split(",").some((t) => {
+    const tag = t.trim();
+    return tag === "*" || tag.replace(/^W\//, "") === want;
+  });
+}
