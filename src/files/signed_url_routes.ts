@@ -5,14 +5,16 @@ import type { Context } from "hono";
 import type { BlankEnv } from "hono/types";
 import { AppError, notFound } from "../errors.ts";
 import { isStoreError } from "../stores/errors.ts";
+import { hasLocalSigning, type LocalSigning } from "../stores/objects/capabilities.ts";
 import { SIGNED_URL_BASE_PATH } from "../stores/objects/folder.ts";
-import type { FolderObjectStore } from "../stores/objects/folder.ts";
 import type { ObjectStore } from "../stores/objects/port.ts";
 import type { GrantRefusal } from "../stores/objects/signing.ts";
 import { registerSignedUrlDocs, ROUTE_PATH } from "./signed_url_openapi.ts";
 
 /** What the routes need from the store: the folder adapter provides it. */
-export type SignedUrlStore = Pick<FolderObjectStore, "get" | "put" | "verifySignedRequest">;
+export type SignedUrlStore =
+  & Pick<ObjectStore, "get" | "put">
+  & Pick<LocalSigning, "verifySignedRequest">;
 
 /** Where to mount the sub-app so the store's URLs reach it. */
 export const SIGNED_URL_MOUNT = SIGNED_URL_BASE_PATH;
@@ -158,7 +160,7 @@ function sameMediaType(sent: string | undefined, signed: string): boolean {
  * paths answer 404.
  */
 export function signedUrlRouter(objects: ObjectStore): OpenAPIHono<BlankEnv> {
-  if ("verifySignedRequest" in objects) return signedUrlRoutes(objects as FolderObjectStore);
+  if (hasLocalSigning(objects)) return signedUrlRoutes(objects);
   const app = new OpenAPIHono<BlankEnv>();
   // Documented all the same: the document describes the API whichever adapter is configured.
   registerSignedUrlDocs(app);

@@ -3,7 +3,7 @@
 // rules itself). Returns a stop function.
 import type { Logger } from "../log.ts";
 import { ensureStandardBuckets } from "../stores/objects/buckets.ts";
-import type { FolderObjectStore } from "../stores/objects/folder.ts";
+import { hasLifecycleSweep } from "../stores/objects/capabilities.ts";
 import type { Stores } from "../stores/types.ts";
 import { startPartitionUpkeep } from "./partitions.ts";
 
@@ -14,14 +14,14 @@ export async function startBackgroundJobs(stores: Stores, log: Logger): Promise<
   await ensureStandardBuckets(stores.objects);
   const stops: (() => void)[] = [];
   stops.push(startPartitionUpkeep(stores.relational, log, PARTITIONS_EVERY_MS));
-  if (stores.objects.adapter === "folder") {
-    const folder = stores.objects as FolderObjectStore;
-    stops.push(
-      folder.startSweeper(
-        SWEEP_EVERY_MS,
-        (err) => log.warn("object lifecycle sweep failed", { error: String(err) }),
-      ),
-    );
+  if (hasLifecycleSweep(stores.objects)) {
+    const objects = stores.objects;
+    const timer = setInterval(() => {
+      objects.sweep().catch((err) =>
+        log.warn("object lifecycle sweep failed", { error: String(err) })
+      );
+    }, SWEEP_EVERY_MS);
+    stops.push(() => clearInterval(timer));
   }
   return () => stops.forEach((stop) => stop());
 }
