@@ -22,6 +22,7 @@ import { refreshTokenOwner } from "./auth/refresh_tokens.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
 import { systemRoutes } from "./system/routes.ts";
 import { SIGNED_URL_MOUNT, signedUrlRouter } from "./files/signed_url_routes.ts";
+import { isStreamedUpload } from "./files/streamed_uploads.ts";
 import { DOMAINS } from "./domains.ts";
 import type { Stores } from "./stores/types.ts";
 import { ReadThroughCache } from "./caching/read_through.ts";
@@ -93,16 +94,18 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
       maxAge: 600,
     }),
   );
+  const limitBody = bodyLimit({
+    maxSize: config.bodyLimitBytes,
+    onError: () => {
+      throw new AppError(413, "payload_too_large", "Payload too large", {
+        detail: `The request body exceeds ${config.bodyLimitBytes} bytes`,
+      });
+    },
+  });
+  // Streamed uploads keep their own limits (per bucket, per signed URL) while streaming.
   app.use(
     "*",
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw new AppError(413, "payload_too_large", "Payload too large", {
-          detail: `The request body exceeds ${config.bodyLimitBytes} bytes`,
-        });
-      },
-    }),
+    (c, next) => isStreamedUpload(c.req.method, c.req.path) ? next() : limitBody(c, next),
   );
   app.use(
     "*",

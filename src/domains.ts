@@ -8,12 +8,14 @@ import type { Domain } from "./http/domain.ts";
 import type { Deps } from "./http/types.ts";
 import { authDomain } from "./auth/mod.ts";
 import { crmDomain } from "./crm/mod.ts";
+import { filesDomain } from "./files/mod.ts";
 import { reportsDomain } from "./reports/mod.ts";
 
 export const DOMAINS: readonly Domain[] = [
   authDomain,
   crmDomain,
   reportsDomain,
+  filesDomain,
 ];
 
 /** Starts every domain's jobs; the returned function stops them all (in reverse order). */
