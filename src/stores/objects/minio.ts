@@ -332,12 +332,16 @@ class MinioStore implements ObjectAdapter {
         }
       }, Math.max(50, Math.min(1000, ms / 4)));
     });
+    // The caller's stream failing (a client gone) ends the upload with that error; the driver
+    // does not always pass it on, and an unheard 'error' event would crash the process.
+    const failed = new Promise<never>((_, reject) => source.once("error", reject));
     try {
       await Promise.race([
         this.#client.putObject(bucket, key, source, size, headers).catch((err) => {
           throw mapMinioError(err, "putObject");
         }),
         idle,
+        failed,
       ]);
     } finally {
       clearInterval(timer);
