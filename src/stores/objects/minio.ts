@@ -25,6 +25,8 @@ import type {
   SignedPutOptions,
 } from "./port.ts";
 
+const PART_SIZE = 8 * 1024 * 1024;
+
 export interface MinioObjectsOptions {
   /** "http://host:port" or "https://host[:port]". */
   endpoint: string;
@@ -78,6 +80,9 @@ export async function openMinioObjects(opts: MinioObjectsOptions): Promise<Minio
     // A fixed region spares a region look-up before every presigned URL.
     region: opts.region,
     pathStyle: true,
+    // The driver holds one part in memory while it signs and sends it: 8 MB parts keep a
+    // streamed upload's footprint small (S3 allows 10,000 parts, so up to 80 GB).
+    partSize: PART_SIZE,
   });
   const store = new MinioStore(client, opts);
   await store.probe();
@@ -180,7 +185,7 @@ class MinioStore implements ObjectAdapter {
         throw new StoreError("not_found", "objects", `object ${bucket}/${key} does not exist`);
       }
     }
-    return { info, body: Readable.toWeb(res) as unknown as ReadableStream<Uint8Array> };
+    return { info, body: pullFrom(res) };
   }
 
   async stat(bucket: string, key: string): Promise<ObjectInfo | null> {
@@ -356,6 +361,24 @@ class MinioStore implements ObjectAdapter {
       throw mapMinioError(err, what);
     }
   }
+}
+
+/**
+ * A web stream over a Node one that reads a chunk only when one is asked for. `Readable.toWeb`
+ * reads ahead without limit, which holds a large download in memory when its reader is slower.
+ */
+function pullFrom(res: Readable): ReadableStream<Uint8Array> {
+  const chunks = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      const step = await chunks.next();
+      if (step.done) ctl.close();
+      else ctl.enqueue(new Uint8Array(step.value.buffer, step.value.byteOffset, step.value.length));
+    },
+    cancel() {
+      res.destroy();
+    },
+  }, { highWaterMark: 0 });
 }
 
 interface ListedItem {
