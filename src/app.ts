@@ -30,6 +30,7 @@ import {
 } from "./auth/mod.ts";
 import { systemRoutes } from "./system/routes.ts";
 import { SIGNED_URL_MOUNT, signedUrlRouter } from "./files/signed_url_routes.ts";
+import { isStreamedUpload } from "./files/streamed_uploads.ts";
 import { DOMAINS } from "./domains.ts";
 import type { Stores } from "./stores/types.ts";
 import { ReadThroughCache } from "./caching/read_through.ts";
@@ -116,14 +117,16 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
       maxAge: 600,
     }),
   );
+  const limitBody = bodyLimit({
+    maxSize: config.bodyLimitBytes,
+    onError: () => {
+      throw payloadTooLarge(`The request body exceeds ${config.bodyLimitBytes} bytes`);
+    },
+  });
+  // Streamed uploads keep their own limits (per bucket, per signed URL) while streaming.
   app.use(
     "*",
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw payloadTooLarge(`The request body exceeds ${config.bodyLimitBytes} bytes`);
-      },
-    }),
+    (c, next) => isStreamedUpload(c.req.method, c.req.path) ? next() : limitBody(c, next),
   );
   app.use(
     "*",

@@ -36,6 +36,34 @@ const csv = z.string().optional().transform((v) =>
   (v ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 );
 
+/** FILES_LIMITS: per-bucket overrides of the upload size limit and the allowed content types. */
+const filesLimits = z.string().trim().optional().transform((v, ctx) => {
+  if (v === undefined || v === "") return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(v);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be a JSON object" });
+    return z.NEVER;
+  }
+  const parsed = z.record(
+    z.string().regex(/^[a-z0-9-]{3,63}$/),
+    z.strictObject({
+      max_bytes: z.number().int().min(1).max(5 * 1024 ** 4).optional(),
+      types: z.array(z.string().regex(/^[a-z0-9!#$&^_.+-]+\/(\*|[a-z0-9!#$&^_.+-]+)$|^\*\/\*$/i))
+        .optional(),
+    }),
+  ).safeParse(raw);
+  if (!parsed.success) {
+    ctx.addIssue({
+      code: "custom",
+      message: 'must map bucket names to {"max_bytes": n, "types": ["type/subtype", ...]}',
+    });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
 /** The raw environment: names exactly as users set them. */
 export const EnvSchema = z.object({
   PORT: intIn(1, 65535, 8000),
@@ -69,6 +97,12 @@ export const EnvSchema = z.object({
   S3_ACCESS_KEY: z.string().default(""),
   S3_SECRET_KEY: z.string().default(""),
   S3_REGION: z.string().default("us-east-1"),
+  // Where browsers reach the S3 endpoint (public avatars); S3_ENDPOINT when unset.
+  S3_PUBLIC_URL: optionalUrl(["http", "https"]),
+  FILES_LIMITS: filesLimits,
+  FILES_DIRECT_MAX_BYTES: intIn(1, 100 * 1024 * 1024, 10 * 1024 * 1024),
+  FILES_URL_TTL_SECONDS: intIn(60, 7 * 24 * 3600, 900),
+  FILES_SWEEP_EVERY_MS: intIn(1000, 24 * 3600 * 1000, 3600 * 1000),
   STORE_TIMEOUT_MS: intIn(50, 120_000, 5_000),
 
   JWT_SECRET: z.string().optional().refine((v) => v === undefined || v.length >= 32, {
@@ -116,6 +150,15 @@ export interface Config {
    * (register, login, refresh, password change) per IP and, for login, per e-mail.
    */
   rateLimits: { anonPerMin: number; userPerMin: number; authPerMin: number };
+  /** The files domain: limit overrides, direct-upload size, signed URL lifetime, sweep period. */
+  files: {
+    limits: Record<string, { max_bytes?: number; types?: string[] }>;
+    directMaxBytes: number;
+    urlTtlSeconds: number;
+    sweepEveryMs: number;
+    /** Base URL of public objects on S3 (avatars); undefined with the folder adapter. */
+    publicObjectsUrl: string | undefined;
+  };
 }
 
 /** Raised when the environment does not parse; the message is one line per bad variable. */
@@ -168,6 +211,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       anonPerMin: e.RATE_LIMIT_ANON_PER_MIN,
       userPerMin: e.RATE_LIMIT_USER_PER_MIN,
       authPerMin: e.RATE_LIMIT_AUTH_PER_MIN,
+    },
+    files: {
+      limits: e.FILES_LIMITS,
+      directMaxBytes: e.FILES_DIRECT_MAX_BYTES,
+      urlTtlSeconds: e.FILES_URL_TTL_SECONDS,
+      sweepEveryMs: e.FILES_SWEEP_EVERY_MS,
+      publicObjectsUrl: (e.S3_PUBLIC_URL ?? e.S3_ENDPOINT)?.replace(/\/+$/, ""),
     },
   };
 }

@@ -24,6 +24,7 @@ import type { Domain } from "./http/domain.ts";
 import type { Deps } from "./http/types.ts";
 import { authDomain } from "./auth/mod.ts";
 import { crmDomain } from "./crm/mod.ts";
+import { filesDomain } from "./files/mod.ts";
 import { reportsDomain } from "./reports/mod.ts";
 import { usersDomain } from "./users/mod.ts";
 import { dashboardsDomain } from "./dashboards/mod.ts";
@@ -36,6 +37,7 @@ export const DOMAINS: readonly Domain[] = [
   reportsDomain,
   dashboardsDomain,
   agentRunsDomain,
+  filesDomain,
 ];
 
 /** Starts every domain's jobs; the returned function stops them all (in reverse order). */

@@ -3,16 +3,25 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { BlankEnv } from "hono/types";
-import { AppError, notFound } from "../errors.ts";
+import {
+  AppError,
+  badRequest,
+  notFound,
+  payloadTooLarge,
+  type ProblemCode,
+  unsupportedMediaType,
+} from "../errors.ts";
 import { isStoreError } from "../stores/errors.ts";
+import { hasLocalSigning, type LocalSigning } from "../stores/objects/capabilities.ts";
 import { SIGNED_URL_BASE_PATH } from "../stores/objects/folder.ts";
-import type { FolderObjectStore } from "../stores/objects/folder.ts";
 import type { ObjectStore } from "../stores/objects/port.ts";
 import type { GrantRefusal } from "../stores/objects/signing.ts";
 import { registerSignedUrlDocs, ROUTE_PATH } from "./signed_url_openapi.ts";
 
 /** What the routes need from the store: the folder adapter provides it. */
-export type SignedUrlStore = Pick<FolderObjectStore, "get" | "put" | "verifySignedRequest">;
+export type SignedUrlStore =
+  & Pick<ObjectStore, "get" | "put">
+  & Pick<LocalSigning, "verifySignedRequest">;
 
 /** Where to mount the sub-app so the store's URLs reach it. */
 export const SIGNED_URL_MOUNT = SIGNED_URL_BASE_PATH;
@@ -64,14 +73,12 @@ export function signedUrlRoutes(store: SignedUrlStore): OpenAPIHono<BlankEnv> {
     const { bucket, key, grant } = await authorise(store, c);
     const sent = c.req.header("Content-Type");
     if (grant.contentType !== undefined && !sameMediaType(sent, grant.contentType)) {
-      throw new AppError(415, "unsupported_media_type", "Unsupported media type", {
-        detail: `This URL accepts only ${grant.contentType}`,
-      });
+      throw unsupportedMediaType(`This URL accepts only ${grant.contentType}`);
     }
     const declared = c.req.header("Content-Length");
     const length = declared === undefined ? undefined : Number(declared);
     if (length !== undefined && !(Number.isSafeInteger(length) && length >= 0)) {
-      throw new AppError(400, "bad_request", "Bad request", { detail: "Bad Content-Length" });
+      throw badRequest("Bad Content-Length");
     }
     if (grant.maxSize !== undefined && length !== undefined && length > grant.maxSize) {
       throw tooLarge(grant.maxSize);
@@ -110,7 +117,7 @@ async function authorise(store: SignedUrlStore, c: Context) {
   return { bucket, key, grant: check.grant };
 }
 
-const REFUSALS: Record<GrantRefusal, [code: string, detail: string]> = {
+const REFUSALS: Record<GrantRefusal, [code: ProblemCode, detail: string]> = {
   missing_signature: ["signature_missing", "This URL carries no signature"],
   bad_signature: ["signature_invalid", "The URL's signature does not match"],
   wrong_method: ["method_not_signed", "The URL was not signed for this method"],
@@ -130,9 +137,7 @@ class TooLarge extends Error {
 }
 
 function tooLarge(max: number): AppError {
-  return new AppError(413, "payload_too_large", "Payload too large", {
-    detail: `This URL accepts at most ${max} bytes`,
-  });
+  return payloadTooLarge(`This URL accepts at most ${max} bytes`);
 }
 
 function sizeLimit(max: number): TransformStream<Uint8Array, Uint8Array> {
@@ -158,7 +163,7 @@ function sameMediaType(sent: string | undefined, signed: string): boolean {
  * paths answer 404.
  */
 export function signedUrlRouter(objects: ObjectStore): OpenAPIHono<BlankEnv> {
-  if ("verifySignedRequest" in objects) return signedUrlRoutes(objects as FolderObjectStore);
+  if (hasLocalSigning(objects)) return signedUrlRoutes(objects);
   const app = new OpenAPIHono<BlankEnv>();
   // Documented all the same: the document describes the API whichever adapter is configured.
   registerSignedUrlDocs(app);

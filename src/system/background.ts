@@ -1,27 +1,16 @@
-// Work that runs beside the HTTP server: the standard buckets made ready at start, monthly
-// partitions made ahead, and the folder object store's lifecycle sweeper (MinIO applies lifecycle
-// rules itself). Returns a stop function.
+// Work that runs beside the HTTP server: the standard buckets made ready at start and monthly
+// partitions made ahead. The folder store's lifecycle sweep runs in the files domain's jobs, under
+// a lock (src/files/sweep.ts). Returns a stop function.
 import type { Logger } from "../log.ts";
 import { ensureStandardBuckets } from "../stores/objects/buckets.ts";
-import type { FolderObjectStore } from "../stores/objects/folder.ts";
 import type { Stores } from "../stores/types.ts";
 import { startPartitionUpkeep } from "./partitions.ts";
 
-const SWEEP_EVERY_MS = 60 * 60 * 1000;
 const PARTITIONS_EVERY_MS = 6 * 60 * 60 * 1000;
 
 export async function startBackgroundJobs(stores: Stores, log: Logger): Promise<() => void> {
   await ensureStandardBuckets(stores.objects);
   const stops: (() => void)[] = [];
   stops.push(startPartitionUpkeep(stores.relational, log, PARTITIONS_EVERY_MS));
-  if (stores.objects.adapter === "folder") {
-    const folder = stores.objects as FolderObjectStore;
-    stops.push(
-      folder.startSweeper(
-        SWEEP_EVERY_MS,
-        (err) => log.warn("object lifecycle sweep failed", { error: String(err) }),
-      ),
-    );
-  }
   return () => stops.forEach((stop) => stop());
 }

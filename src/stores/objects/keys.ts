@@ -200,3 +200,14 @@ export function validateRules(rules: readonly LifecycleRule[]): LifecycleRule[] 
 export function sortRules(rules: readonly LifecycleRule[]): LifecycleRule[] {
   return [...rules].sort((a, b) => compareKeys(a.prefix, b.prefix) || a.expireDays - b.expireDays);
 }
+
+/** True when `bucket` and `key` are names the port accepts (for checks that answer, not throw). */
+export function isWellFormedObject(bucket: string, key: string): boolean {
+  try {
+    validateBucket(bucket);
+    validateKey(key);
+    return true;
+  } catch {
+    return false;
+  }
+}

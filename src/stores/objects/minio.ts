@@ -1,5 +1,10 @@
-// The server objects adapter over npm:minio (MinIO or any S3): every call bounded by a timeout,
-// driver failures mapped to StoreErrors, lifecycle as bucket lifecycle rules, signing by S3 itself.
+/**
+ * The server objects adapter over npm:minio (MinIO or any S3): every call bounded by a timeout,
+ * driver failures mapped to StoreErrors, lifecycle as bucket lifecycle rules, signing by S3
+ * itself. Input reaches it checked (checked.ts).
+ *
+ * @module
+ */
 import { Buffer } from "node:buffer";
 import type { IncomingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
@@ -8,17 +13,8 @@ import { Client } from "minio";
 import { StoreError } from "../errors.ts";
 import { measureHealth, type StoreHealth } from "../health.ts";
 import { withTimeout } from "../resilience.ts";
-import {
-  sortRules,
-  validateBucket,
-  validateContentType,
-  validateExpiry,
-  validateKey,
-  validateLimit,
-  validateMetadata,
-  validatePrefix,
-  validateRules,
-} from "./keys.ts";
+import { checkObjects, type ObjectAdapter } from "./checked.ts";
+import { DEFAULT_CONTENT_TYPE, validateBucket } from "./keys.ts";
 import type {
   Body,
   LifecycleRule,
@@ -28,6 +24,8 @@ import type {
   PutOptions,
   SignedPutOptions,
 } from "./port.ts";
+
+const PART_SIZE = 8 * 1024 * 1024;
 
 export interface MinioObjectsOptions {
   /** "http://host:port" or "https://host[:port]". */
@@ -82,13 +80,19 @@ export async function openMinioObjects(opts: MinioObjectsOptions): Promise<Minio
     // A fixed region spares a region look-up before every presigned URL.
     region: opts.region,
     pathStyle: true,
+    // The driver holds one part in memory while it signs and sends it: 8 MB parts keep a
+    // streamed upload's footprint small (S3 allows 10,000 parts, so up to 80 GB).
+    partSize: PART_SIZE,
   });
   const store = new MinioStore(client, opts);
   await store.probe();
-  return store;
+  return checkObjects(store, {
+    removeBucket: (bucket: string, options?: { force?: boolean }) =>
+      store.removeBucket(validateBucket(bucket), options),
+  }) as MinioObjectStore;
 }
 
-class MinioStore implements MinioObjectStore {
+class MinioStore implements ObjectAdapter {
   readonly adapter = "minio" as const;
   readonly #client: Client;
   readonly #opts: MinioObjectsOptions;
@@ -103,7 +107,6 @@ class MinioStore implements MinioObjectStore {
   }
 
   async ensureBucket(bucket: string, options?: { publicRead?: boolean }): Promise<void> {
-    validateBucket(bucket);
     const exists = await this.#call("bucketExists", () => this.#client.bucketExists(bucket));
     if (!exists) {
       try {
@@ -121,11 +124,10 @@ class MinioStore implements MinioObjectStore {
 
   async listBuckets(): Promise<string[]> {
     const list = await this.#call("listBuckets", () => this.#client.listBuckets());
-    return list.map((b) => b.name).sort();
+    return list.map((b) => b.name);
   }
 
   async removeBucket(bucket: string, options?: { force?: boolean }): Promise<boolean> {
-    validateBucket(bucket);
     if (!(await this.#call("bucketExists", () => this.#client.bucketExists(bucket)))) return false;
     if (options?.force) {
       for (;;) {
@@ -142,12 +144,10 @@ class MinioStore implements MinioObjectStore {
   }
 
   async put(bucket: string, key: string, body: Body, options?: PutOptions): Promise<ObjectInfo> {
-    validateBucket(bucket);
-    validateKey(key);
     const headers: Record<string, string> = {
-      "Content-Type": validateContentType(options?.contentType),
+      "Content-Type": options?.contentType ?? DEFAULT_CONTENT_TYPE,
     };
-    for (const [name, value] of Object.entries(validateMetadata(options?.metadata))) {
+    for (const [name, value] of Object.entries(options?.metadata ?? {})) {
       headers[`X-Amz-Meta-${name}`] = value;
     }
     const size = options?.size;
@@ -173,8 +173,6 @@ class MinioStore implements MinioObjectStore {
     bucket: string,
     key: string,
   ): Promise<{ info: ObjectInfo; body: ReadableStream<Uint8Array> }> {
-    validateBucket(bucket);
-    validateKey(key);
     const res = await this.#call("getObject", () => this.#client.getObject(bucket, key));
     // The driver hands back the HTTP response itself: its headers describe the object, which
     // spares a second round trip for a stat.
@@ -187,12 +185,10 @@ class MinioStore implements MinioObjectStore {
         throw new StoreError("not_found", "objects", `object ${bucket}/${key} does not exist`);
       }
     }
-    return { info, body: Readable.toWeb(res) as unknown as ReadableStream<Uint8Array> };
+    return { info, body: pullFrom(res) };
   }
 
   async stat(bucket: string, key: string): Promise<ObjectInfo | null> {
-    validateBucket(bucket);
-    validateKey(key);
     try {
       const st = await this.#call("statObject", () => this.#client.statObject(bucket, key));
       const meta = st.metaData as Record<string, unknown>;
@@ -200,7 +196,7 @@ class MinioStore implements MinioObjectStore {
         bucket,
         key,
         size: st.size,
-        content_type: headerValue(meta["content-type"]) ?? validateContentType(undefined),
+        content_type: headerValue(meta["content-type"]) ?? DEFAULT_CONTENT_TYPE,
         etag: st.etag,
         last_modified: st.lastModified,
         // The driver strips "x-amz-meta-" and keeps standard headers beside user names; user
@@ -217,9 +213,7 @@ class MinioStore implements MinioObjectStore {
   }
 
   async list(bucket: string, prefix = "", options?: ListOptions): Promise<ObjectInfo[]> {
-    validateBucket(bucket);
-    validatePrefix(prefix);
-    const limit = validateLimit(options?.limit);
+    const limit = options?.limit ?? 1000;
     const startAfter = options?.startAfter ?? "";
     // MinIO's list-with-metadata returns content types and user metadata in the listing itself,
     // where plain S3 would need a stat per object.
@@ -253,9 +247,6 @@ class MinioStore implements MinioObjectStore {
   }
 
   async signedGetUrl(bucket: string, key: string, expiresSeconds: number): Promise<string> {
-    validateBucket(bucket);
-    validateKey(key);
-    validateExpiry(expiresSeconds);
     return await this.#call(
       "presignedGetObject",
       () => this.#client.presignedGetObject(bucket, key, expiresSeconds),
@@ -264,27 +255,15 @@ class MinioStore implements MinioObjectStore {
 
   /**
    * A presigned S3 PUT. S3 signs neither Content-Type nor Content-Length into such a URL, so
-   * `contentType` and `maxSize` are validated but cannot be enforced by the server; callers that
+   * `contentType` and `maxSize` are checked (checked.ts) but cannot be enforced by the server; callers that
    * need them checked must stat the object after the upload.
    */
   async signedPutUrl(
     bucket: string,
     key: string,
     expiresSeconds: number,
-    options?: SignedPutOptions,
+    _options?: SignedPutOptions,
   ): Promise<string> {
-    validateBucket(bucket);
-    validateKey(key);
-    validateExpiry(expiresSeconds);
-    if (options?.contentType !== undefined) validateContentType(options.contentType);
-    if (
-      options?.maxSize !== undefined &&
-      (!Number.isSafeInteger(options.maxSize) || options.maxSize < 0)
-    ) {
-      throw new StoreError("invalid", "objects", "maxSize must be a whole number of bytes", {
-        field: "maxSize",
-      });
-    }
     return await this.#call(
       "presignedPutObject",
       () => this.#client.presignedPutObject(bucket, key, expiresSeconds),
@@ -292,14 +271,12 @@ class MinioStore implements MinioObjectStore {
   }
 
   async setLifecycle(bucket: string, rules: readonly LifecycleRule[]): Promise<void> {
-    validateBucket(bucket);
-    const clean = validateRules(rules);
-    if (clean.length === 0) {
+    if (rules.length === 0) {
       await this.#call("removeBucketLifecycle", () => this.#client.removeBucketLifecycle(bucket));
       return;
     }
     const config = {
-      Rule: clean.map((r, i) => ({
+      Rule: rules.map((r, i) => ({
         ID: `expire-${i + 1}`,
         Status: "Enabled",
         Filter: { Prefix: r.prefix },
@@ -310,7 +287,6 @@ class MinioStore implements MinioObjectStore {
   }
 
   async getLifecycle(bucket: string): Promise<LifecycleRule[]> {
-    validateBucket(bucket);
     let config: unknown;
     try {
       config = await this.#call(
@@ -321,7 +297,7 @@ class MinioStore implements MinioObjectStore {
       if (isDriverCode(err, "NoSuchLifecycleConfiguration")) return [];
       throw err;
     }
-    return sortRules(parseLifecycle(config));
+    return parseLifecycle(config);
   }
 
   health(): Promise<StoreHealth> {
@@ -361,12 +337,16 @@ class MinioStore implements MinioObjectStore {
         }
       }, Math.max(50, Math.min(1000, ms / 4)));
     });
+    // The caller's stream failing (a client gone) ends the upload with that error; the driver
+    // does not always pass it on, and an unheard 'error' event would crash the process.
+    const failed = new Promise<never>((_, reject) => source.once("error", reject));
     try {
       await Promise.race([
         this.#client.putObject(bucket, key, source, size, headers).catch((err) => {
           throw mapMinioError(err, "putObject");
         }),
         idle,
+        failed,
       ]);
     } finally {
       clearInterval(timer);
@@ -381,6 +361,24 @@ class MinioStore implements MinioObjectStore {
       throw mapMinioError(err, what);
     }
   }
+}
+
+/**
+ * A web stream over a Node one that reads a chunk only when one is asked for. `Readable.toWeb`
+ * reads ahead without limit, which holds a large download in memory when its reader is slower.
+ */
+function pullFrom(res: Readable): ReadableStream<Uint8Array> {
+  const chunks = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      const step = await chunks.next();
+      if (step.done) ctl.close();
+      else ctl.enqueue(new Uint8Array(step.value.buffer, step.value.byteOffset, step.value.length));
+    },
+    cancel() {
+      res.destroy();
+    },
+  }, { highWaterMark: 0 });
 }
 
 interface ListedItem {
@@ -408,7 +406,7 @@ function listedInfo(bucket: string, item: ListedItem): ObjectInfo {
     bucket,
     key: item.name!,
     size: Number(item.size ?? 0),
-    content_type: headerValue(lower["content-type"]) ?? validateContentType(undefined),
+    content_type: headerValue(lower["content-type"]) ?? DEFAULT_CONTENT_TYPE,
     etag: item.etag ?? "",
     last_modified: item.lastModified ?? new Date(0),
     metadata: userMetadata(meta, metaName),
@@ -422,7 +420,7 @@ function infoFromHeaders(bucket: string, key: string, h: IncomingHttpHeaders): O
     bucket,
     key,
     size,
-    content_type: headerValue(h["content-type"]) ?? validateContentType(undefined),
+    content_type: headerValue(h["content-type"]) ?? DEFAULT_CONTENT_TYPE,
     etag: h.etag.replace(/^"|"$/g, ""),
     last_modified: new Date(String(h["last-modified"])),
     metadata: userMetadata(h as Record<string, unknown>, metaName),
