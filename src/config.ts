@@ -75,6 +75,9 @@ export const EnvSchema = z.object({
   RATE_LIMIT_ANON_PER_MIN: intIn(1, 1_000_000, 120),
   RATE_LIMIT_USER_PER_MIN: intIn(1, 1_000_000, 600),
   RATE_LIMIT_AUTH_PER_MIN: intIn(1, 1_000_000, 10),
+  INSIGHTS_POLL_MS: intIn(10, 60_000, 100),
+  INSIGHTS_MAX_ATTEMPTS: intIn(1, 20, 3),
+  INSIGHTS_AUDIO_MAX_BYTES: intIn(1024, 500_000_000, 25_000_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -112,6 +115,8 @@ export interface Config {
    * (register, login, refresh, password change) per IP and, for login, per e-mail.
    */
   rateLimits: { anonPerMin: number; userPerMin: number; authPerMin: number };
+  /** Insight jobs: queue and outbox poll interval, processing attempts, audio upload cap. */
+  insights: { pollMs: number; maxAttempts: number; audioMaxBytes: number };
 }
 
 /** Raised when the environment does not parse; the message is one line per bad variable. */
@@ -164,6 +169,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       anonPerMin: e.RATE_LIMIT_ANON_PER_MIN,
       userPerMin: e.RATE_LIMIT_USER_PER_MIN,
       authPerMin: e.RATE_LIMIT_AUTH_PER_MIN,
+    },
+    insights: {
+      pollMs: e.INSIGHTS_POLL_MS,
+      maxAttempts: e.INSIGHTS_MAX_ATTEMPTS,
+      audioMaxBytes: e.INSIGHTS_AUDIO_MAX_BYTES,
     },
   };
 }
