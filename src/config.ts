@@ -77,6 +77,7 @@ export const EnvSchema = z.object({
   RATE_LIMIT_AUTH_PER_MIN: intIn(1, 1_000_000, 10),
   INSIGHTS_POLL_MS: intIn(10, 60_000, 100),
   INSIGHTS_MAX_ATTEMPTS: intIn(1, 20, 3),
+  INSIGHTS_MAX_BACKOFF_MS: intIn(10, 3_600_000, 5_000),
   INSIGHTS_AUDIO_MAX_BYTES: intIn(1024, 500_000_000, 25_000_000),
 });
 
@@ -116,7 +117,7 @@ export interface Config {
    */
   rateLimits: { anonPerMin: number; userPerMin: number; authPerMin: number };
   /** Insight jobs: queue and outbox poll interval, processing attempts, audio upload cap. */
-  insights: { pollMs: number; maxAttempts: number; audioMaxBytes: number };
+  insights: { pollMs: number; maxAttempts: number; maxBackoffMs: number; audioMaxBytes: number };
 }
 
 /** Raised when the environment does not parse; the message is one line per bad variable. */
@@ -173,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     insights: {
       pollMs: e.INSIGHTS_POLL_MS,
       maxAttempts: e.INSIGHTS_MAX_ATTEMPTS,
+      maxBackoffMs: e.INSIGHTS_MAX_BACKOFF_MS,
       audioMaxBytes: e.INSIGHTS_AUDIO_MAX_BYTES,
     },
   };

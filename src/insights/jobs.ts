@@ -13,15 +13,16 @@ export async function startInsightJobs(deps: Deps): Promise<() => Promise<void>>
   await ready().catch((err) =>
     deps.log.warn("insight indexes not created yet; retried on first use", { error: String(err) })
   );
-  const { pollMs, maxAttempts } = deps.config.insights;
+  const { pollMs, maxAttempts, maxBackoffMs } = deps.config.insights;
   const stopProjector = startProjector(deps.stores, deps.log, {
     owner: `projector-${crypto.randomUUID()}`,
     intervalMs: pollMs,
+    maxBackoffMs,
   });
   const stopProcessing = startProcessing(
     { stores: deps.stores, cached: deps.cached, now: deps.now, ready },
     deps.log,
-    { intervalMs: pollMs, maxAttempts },
+    { intervalMs: pollMs, maxAttempts, maxBackoffMs },
   );
   return async () => {
     await stopProcessing();

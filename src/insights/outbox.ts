@@ -40,7 +40,7 @@ export interface PendingAggregate {
   attempts: number;
 }
 
-/** Aggregates with due rows, oldest first. */
+/** Aggregates with due rows, longest due first (a row put off by a retry goes to the back). */
 export async function dueAggregates(db: Queryable, limit: number): Promise<PendingAggregate[]> {
   const r = await db.query<{
     aggregate_type: AggregateType;
@@ -55,7 +55,7 @@ export async function dueAggregates(db: Queryable, limit: number): Promise<Pendi
        from insight_outbox
       where processed_at is null and next_attempt_at <= now()
       group by aggregate_type, aggregate_id
-      order by min(id)
+      order by min(next_attempt_at), min(id)
       limit $1`,
     [limit],
     { name: "insight_outbox_due" },

@@ -108,18 +108,30 @@ export async function projectRelationshipById(stores: Stored, id: string): Promi
     await stores.graph.deleteEdge(from, "RELATES_TO", to);
     return "applied";
   }
-  try {
-    await stores.graph.upsertEdge(from, "RELATES_TO", to, {
+  const edge = () =>
+    stores.graph.upsertEdge(from, "RELATES_TO", to, {
       rel_id: row.id,
       type: row.type,
       strength: Number(row.strength),
       origin: row.origin,
       version: Number(row.version),
     });
+  try {
+    await edge();
   } catch (err) {
-    // An end's node is not projected yet: its own outbox row will bring it.
-    if (isStoreError(err, "not_found")) throw new NotYet("an insight node is not projected yet");
-    throw err;
+    if (!isStoreError(err, "not_found")) throw err;
+    // An end's node is missing: not projected yet, or lost by the graph (a store restored empty).
+    // Its document is the truth, and projecting it is idempotent and version-guarded.
+    for (const id of [row.source_id, row.target_id]) {
+      if (await stores.graph.getNode(insightNode(id))) continue;
+      const raw = await insightsOf(stores.documents).findOne({ _id: id });
+      const doc = raw ? asInsightDoc(raw) : null;
+      if (doc === null || doc.deleted_at !== null) {
+        throw new NotYet("an end of the relationship has no live insight yet");
+      }
+      await projectInsightDoc(stores, id, doc);
+    }
+    await edge();
   }
   return "applied";
 }
