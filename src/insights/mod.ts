@@ -11,6 +11,7 @@ import { startInsightJobs } from "./jobs.ts";
 import { INSIGHTS_PERMISSIONS } from "./route_permissions.ts";
 import { adminConsistencyRoutes } from "./routes_admin.ts";
 import { insightRoutes } from "./routes_insights.ts";
+import { relationshipRoutes } from "./routes_relationships.ts";
 import type { InsightCtx } from "./service.ts";
 
 export { consistencyReport, repairConsistency } from "./consistency.ts";
@@ -34,6 +35,7 @@ export const insightsDomain: Domain = {
     const app = createRouter();
     const ctx = insightCtx(deps);
     insightRoutes(app, deps, ctx);
+    relationshipRoutes(app, deps, ctx);
     adminConsistencyRoutes(app, deps);
     return app;
   },

@@ -15,6 +15,11 @@ export const INSIGHTS_PERMISSIONS: PermissionTable = {
   "PATCH /api/v1/insights/:id": "user",
   "DELETE /api/v1/insights/:id": "user",
 
+  "GET /api/v1/relationships/:insight_id": "user",
+  "POST /api/v1/relationships": "user",
+  "DELETE /api/v1/relationships/:id": "user",
+  "GET /api/v1/mindmap/:insight_id": "user",
+
   "GET /api/v1/admin/consistency": ["admin", "read"],
   "POST /api/v1/admin/consistency/repair": ["admin", "update"],
 };
