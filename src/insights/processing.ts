@@ -6,6 +6,7 @@
  * @module
  */
 import type { AuditActor } from "../audit/record.ts";
+import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { asInsightDoc, type InsightDoc, insightsOf } from "./documents.ts";
 import {
@@ -128,9 +129,9 @@ async function link(ctx: InsightCtx, doc: InsightDoc, candidates: Candidate[], j
 async function runJob(ctx: InsightCtx, job: Job, opts: Required<ProcessingOptions>) {
   const raw = await insightsOf(ctx.stores.documents).findOne({ _id: job.insight_id });
   const doc = raw ? asInsightDoc(raw) : null;
-  if (doc === null || doc.deleted_at !== null) {
-    return await finishJob(ctx.stores.relational, job.id);
-  }
+  // The job commits before the document is written (outbox.ts): a missing one is retried.
+  if (doc === null) throw new Error("the insight document is not written yet");
+  if (doc.deleted_at !== null) return await finishJob(ctx.stores.relational, job.id);
   for (const p of opts.processors) await p(doc);
   const corpus = await corpusOf(ctx, doc.owner_id);
   const { keywords, entities, candidates } = analyse(doc, corpus, opts.minStrength);
@@ -152,13 +153,21 @@ async function runJob(ctx: InsightCtx, job: Job, opts: Required<ProcessingOption
       process: false,
     });
   } catch (err) {
-    // Edited meanwhile: that edit queued its own job, which will process the new text.
-    if (err instanceof Error && /changed/.test(err.message)) {
+    // Edited meanwhile: when that edit queued its own job, it will process the new text.
+    if (err instanceof AppError && err.status === 412 && await newerJob(ctx, job)) {
       return await finishJob(ctx.stores.relational, job.id);
     }
     throw err;
   }
   await link(ctx, after, candidates.slice(0, opts.maxLinks), job);
+}
+
+async function newerJob(ctx: InsightCtx, job: Job): Promise<boolean> {
+  const r = await ctx.stores.relational.query(
+    "select 1 from insight_jobs where insight_id = $1 and status = 'queued'",
+    [job.insight_id],
+  );
+  return r.rowCount > 0;
 }
 
 async function markFailed(ctx: InsightCtx, job: Job, reason: string) {
