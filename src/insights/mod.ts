@@ -12,6 +12,7 @@ import { INSIGHTS_PERMISSIONS } from "./route_permissions.ts";
 import { adminConsistencyRoutes } from "./routes_admin.ts";
 import { insightRoutes } from "./routes_insights.ts";
 import { relationshipRoutes } from "./routes_relationships.ts";
+import { suggestionRoutes } from "./routes_suggestions.ts";
 import type { InsightCtx } from "./service.ts";
 
 export { consistencyReport, repairConsistency } from "./consistency.ts";
@@ -36,6 +37,7 @@ export const insightsDomain: Domain = {
     const ctx = insightCtx(deps);
     insightRoutes(app, deps, ctx);
     relationshipRoutes(app, deps, ctx);
+    suggestionRoutes(app, deps, ctx);
     adminConsistencyRoutes(app, deps);
     return app;
   },

@@ -20,6 +20,10 @@ export const INSIGHTS_PERMISSIONS: PermissionTable = {
   "DELETE /api/v1/relationships/:id": "user",
   "GET /api/v1/mindmap/:insight_id": "user",
 
+  "GET /api/v1/suggestions": "user",
+  "POST /api/v1/suggestions/:id/feedback": "user",
+  "GET /api/v1/stats": "user",
+
   "GET /api/v1/admin/consistency": ["admin", "read"],
   "POST /api/v1/admin/consistency/repair": ["admin", "update"],
 };
