@@ -10,6 +10,7 @@ import type { PermissionTable } from "../http/route_permissions.ts";
 export const INSIGHTS_PERMISSIONS: PermissionTable = {
   "POST /api/v1/insights": "user",
   "GET /api/v1/insights": "user",
+  "POST /api/v1/insights/audio": "user",
   "GET /api/v1/insights/:id": "user",
   "PUT /api/v1/insights/:id": "user",
   "PATCH /api/v1/insights/:id": "user",

@@ -3,7 +3,8 @@
  * changes, ETags on answers.
  * @module
  */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { createAudioInsight } from "./audio.ts";
 import { requestActor } from "../audit/record.ts";
 import { principalOf } from "../http/guard.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
@@ -96,6 +97,30 @@ const remove = createRoute({
   responses: { 204: { description: "Deleted" }, ...problems(401, 404, 412, 422, 503) },
 });
 
+const AudioForm = z.object({
+  file: z.instanceof(File).openapi({ type: "string", format: "binary" }),
+  title: z.string().trim().min(1).max(200).optional(),
+});
+
+const audio = createRoute({
+  method: "post",
+  path: "/insights/audio",
+  tags,
+  summary: "Uploads an audio note; answers 202 with a pending insight (no transcriber ships)",
+  security,
+  request: {
+    body: {
+      description: "The audio file (multipart field `file`) and an optional title",
+      content: { "multipart/form-data": { schema: AudioForm } },
+      required: true,
+    },
+  },
+  responses: {
+    202: json(InsightSchema, "Accepted: pending until a transcriber is plugged in"),
+    ...problems(401, 422, 503),
+  },
+});
+
 export function insightRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, ctx: InsightCtx) {
   app.openapi(create, async (c) => {
     const caller = principalOf(c);
@@ -104,6 +129,20 @@ export function insightRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, ctx: Insight
     c.header("Location", `/api/v1/insights/${insight.id}`);
     c.header("ETag", etagOf(insight.version));
     return c.json(insight, 201);
+  });
+
+  app.openapi(audio, async (c) => {
+    const form = c.req.valid("form");
+    const insight = await createAudioInsight(
+      ctx,
+      principalOf(c),
+      requestActor(c, deps),
+      form.file,
+      form.title,
+      deps.config.insights.audioMaxBytes,
+    );
+    c.header("Location", `/api/v1/insights/${insight.id}`);
+    return c.json(insight, 202);
   });
 
   app.openapi(list, async (c) => {
