@@ -20,7 +20,7 @@ import {
 } from "./nlp.ts";
 import { claimJobs, failJob, finishJob, type Job } from "./queue.ts";
 import {
-  insertRelationship,
+  insertAutoRelationship,
   linkBetween,
   softDeleteRelationships,
   updateStrength,
@@ -39,10 +39,12 @@ export interface ProcessingOptions {
   minStrength?: number;
   /** At most this many auto relationships from one insight. */
   maxLinks?: number;
+  /** Jobs run at once. */
+  concurrency?: number;
 }
 
 const SYSTEM: AuditActor = { userId: null, ip: null, userAgent: null, requestId: null };
-const CORPUS_LIMIT = 500;
+const CORPUS_LIMIT = 200;
 
 const textOf = (d: InsightDoc) => `${d.title}\n${d.body}`;
 
@@ -107,7 +109,7 @@ async function link(ctx: InsightCtx, doc: InsightDoc, candidates: Candidate[], j
       }
       // Any other live link between the two (manual, or auto the other way) stands as it is.
       if (await linkBetween(tx, doc._id, c.id)) continue;
-      await insertRelationship(tx, {
+      await insertAutoRelationship(tx, {
         source_id: doc._id,
         target_id: c.id,
         owner_id: doc.owner_id,
@@ -126,14 +128,24 @@ async function link(ctx: InsightCtx, doc: InsightDoc, candidates: Candidate[], j
   });
 }
 
-async function runJob(ctx: InsightCtx, job: Job, opts: Required<ProcessingOptions>) {
+/** Corpora fetched once per owner for one batch of jobs (the documents store is the slow part). */
+type Corpora = Map<string, Promise<InsightDoc[]>>;
+
+async function runJob(
+  ctx: InsightCtx,
+  job: Job,
+  opts: Required<ProcessingOptions>,
+  corpora: Corpora,
+) {
   const raw = await insightsOf(ctx.stores.documents).findOne({ _id: job.insight_id });
   const doc = raw ? asInsightDoc(raw) : null;
   // The job commits before the document is written (outbox.ts): a missing one is retried.
   if (doc === null) throw new Error("the insight document is not written yet");
   if (doc.deleted_at !== null) return await finishJob(ctx.stores.relational, job.id);
   for (const p of opts.processors) await p(doc);
-  const corpus = await corpusOf(ctx, doc.owner_id);
+  if (!corpora.has(doc.owner_id)) corpora.set(doc.owner_id, corpusOf(ctx, doc.owner_id));
+  const fetched = await corpora.get(doc.owner_id)!;
+  const corpus = [doc, ...fetched.filter((d) => d._id !== doc._id)];
   const { keywords, entities, candidates } = analyse(doc, corpus, opts.minStrength);
   const after: InsightDoc = {
     ...doc,
@@ -193,10 +205,11 @@ export function processingOptions(o: ProcessingOptions = {}): Required<Processin
   return {
     maxAttempts: o.maxAttempts ?? 3,
     maxBackoffMs: o.maxBackoffMs ?? 5_000,
-    batch: o.batch ?? 10,
+    batch: o.batch ?? 4,
     processors: o.processors ?? [],
     minStrength: o.minStrength ?? 0.2,
     maxLinks: o.maxLinks ?? 5,
+    concurrency: o.concurrency ?? 2,
   };
 }
 
@@ -208,9 +221,15 @@ export async function processOnce(
 ): Promise<number> {
   const opts = processingOptions(options);
   const jobs = await claimJobs(ctx.stores.relational, opts.batch, 60_000);
-  for (const job of jobs) {
+  const corpora: Corpora = new Map();
+  // Two at a time: the documents server (FerretDB on SQLite here) times out when pressed harder.
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await runOne(jobs[next++]);
+  };
+  const runOne = async (job: Job) => {
     try {
-      await runJob(ctx, job, opts);
+      await runJob(ctx, job, opts, corpora);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       log.warn("insight processing failed", {
@@ -227,7 +246,8 @@ export async function processOnce(
       );
       if (last) await markFailed(ctx, job, reason).catch(() => {});
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency, jobs.length) }, worker));
   return jobs.length;
 }
 

@@ -36,6 +36,8 @@ export interface ProjectorOptions {
   /** Longest backoff between retries. */
   maxBackoffMs?: number;
   leaseMs?: number;
+  /** Aggregates projected at once. */
+  concurrency?: number;
 }
 
 /** Not an error of the row: try again later. */
@@ -174,6 +176,7 @@ export function projectorOptions(o: ProjectorOptions): Required<ProjectorOptions
     graceMs: o.graceMs ?? 30_000,
     maxBackoffMs: o.maxBackoffMs ?? 5_000,
     leaseMs: o.leaseMs ?? 30_000,
+    concurrency: o.concurrency ?? 4,
   };
 }
 
@@ -186,9 +189,15 @@ export async function drainOnce(
   const opts = projectorOptions(options);
   const due = await dueAggregates(stores.relational, opts.batch);
   let applied = 0;
-  for (const agg of due) {
-    if (await applyOne(stores, agg, opts, log)) applied++;
-  }
+  // A few aggregates at once: each has its own lease, so they never touch the same item.
+  let next = 0;
+  const worker = async () => {
+    while (next < due.length) {
+      const agg = due[next++];
+      if (await applyOne(stores, agg, opts, log)) applied++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency, due.length) }, worker));
   return applied;
 }
 

@@ -100,6 +100,28 @@ export async function insertRelationship(
   return row;
 }
 
+/**
+ * Inserts an auto relationship unless the pair is already linked (either way, possibly by a
+ * worker processing the other end right now); returns null then.
+ */
+export async function insertAutoRelationship(
+  tx: Queryable,
+  rel: NewRelationship,
+): Promise<RelationshipRow | null> {
+  const r = await tx.query<RelationshipRow & Record<string, unknown>>(
+    `insert into insight_relationships (source_id, target_id, owner_id, type, strength, origin)
+     values ($1, $2, $3, $4, $5, 'auto')
+     on conflict ((least(source_id, target_id)), (greatest(source_id, target_id)))
+       where deleted_at is null do nothing
+     returning ${COLUMNS}`,
+    [rel.source_id, rel.target_id, rel.owner_id, rel.type, rel.strength],
+    { name: "insight_rel_insert_auto" },
+  );
+  const row = r.rows[0];
+  if (row) await recordOutbox(tx, "relationship", row.id, row.version);
+  return row ?? null;
+}
+
 /** Sets an auto relationship's strength (bumping its version) and records the outbox row. */
 export async function updateStrength(tx: Queryable, id: string, strength: number): Promise<void> {
   const r = await tx.query<{ version: number }>(
