@@ -204,6 +204,31 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: "insights_list",
+    route: "GET /api/v1/insights",
+    description: "the caller's insights, newest first, from the documents store (owner index)",
+    storeBaseline: null,
+    plan: (ctx) => signedIn(ctx, "sales", [get("/api/v1/insights?limit=20")]),
+  },
+  {
+    name: "insight_create",
+    route: "POST /api/v1/insights",
+    description:
+      "create an insight: outbox row, processing job and audit row in one transaction, then the document",
+    storeBaseline: null,
+    writes: true,
+    plan: (ctx) =>
+      signedIn(ctx, "sales", [{
+        method: "POST",
+        path: "/api/v1/insights",
+        body: JSON.stringify({
+          title: "Bench insight {run}{seq}",
+          body: "Pricing review for Acme Corp enterprise plans, note {seq}",
+          tags: ["bench", "pricing"],
+        }),
+      }]),
+  },
+  {
     name: "login",
     route: "POST /api/v1/auth/login",
     description: "sign in with e-mail and password (argon2id verify dominates)",

@@ -113,6 +113,10 @@ export const EnvSchema = z.object({
   RATE_LIMIT_ANON_PER_MIN: intIn(1, 1_000_000, 120),
   RATE_LIMIT_USER_PER_MIN: intIn(1, 1_000_000, 600),
   RATE_LIMIT_AUTH_PER_MIN: intIn(1, 1_000_000, 10),
+  INSIGHTS_POLL_MS: intIn(10, 60_000, 100),
+  INSIGHTS_MAX_ATTEMPTS: intIn(1, 20, 3),
+  INSIGHTS_MAX_BACKOFF_MS: intIn(10, 3_600_000, 5_000),
+  INSIGHTS_AUDIO_MAX_BYTES: intIn(1024, 500_000_000, 25_000_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -159,6 +163,8 @@ export interface Config {
     /** Base URL of public objects on S3 (avatars); undefined with the folder adapter. */
     publicObjectsUrl: string | undefined;
   };
+  /** Insight jobs: queue and outbox poll interval, processing attempts, audio upload cap. */
+  insights: { pollMs: number; maxAttempts: number; maxBackoffMs: number; audioMaxBytes: number };
 }
 
 /** Raised when the environment does not parse; the message is one line per bad variable. */
@@ -218,6 +224,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       urlTtlSeconds: e.FILES_URL_TTL_SECONDS,
       sweepEveryMs: e.FILES_SWEEP_EVERY_MS,
       publicObjectsUrl: (e.S3_PUBLIC_URL ?? e.S3_ENDPOINT)?.replace(/\/+$/, ""),
+    },
+    insights: {
+      pollMs: e.INSIGHTS_POLL_MS,
+      maxAttempts: e.INSIGHTS_MAX_ATTEMPTS,
+      maxBackoffMs: e.INSIGHTS_MAX_BACKOFF_MS,
+      audioMaxBytes: e.INSIGHTS_AUDIO_MAX_BYTES,
     },
   };
 }

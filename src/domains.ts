@@ -29,6 +29,7 @@ import { reportsDomain } from "./reports/mod.ts";
 import { usersDomain } from "./users/mod.ts";
 import { dashboardsDomain } from "./dashboards/mod.ts";
 import { agentRunsDomain } from "./agent_runs/mod.ts";
+import { insightsDomain } from "./insights/mod.ts";
 
 export const DOMAINS: readonly Domain[] = [
   authDomain,
@@ -38,6 +39,7 @@ export const DOMAINS: readonly Domain[] = [
   dashboardsDomain,
   agentRunsDomain,
   filesDomain,
+  insightsDomain,
 ];
 
 /** Starts every domain's jobs; the returned function stops them all (in reverse order). */

@@ -1,0 +1,275 @@
+/**
+ * The processing worker (seed 002's async processing): takes queued jobs, extracts keywords and
+ * entities against the owner's corpus, marks the insight processed, and links it to the owner's
+ * similar insights with `origin: "auto"` relationships whose strength is in 0..1. Failures retry
+ * with backoff; after the last attempt the insight is marked `failed` with the reason.
+ * @module
+ */
+import type { AuditActor } from "../audit/record.ts";
+import { AppError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { asInsightDoc, type InsightDoc, insightsOf } from "./documents.ts";
+import {
+  cosine,
+  documentFrequencies,
+  extractEntities,
+  jaccard,
+  tfidf,
+  tokenize,
+  topTerms,
+} from "./nlp.ts";
+import { claimJobs, failJob, finishJob, type Job } from "./queue.ts";
+import {
+  insertAutoRelationship,
+  linkBetween,
+  softDeleteRelationships,
+  updateStrength,
+} from "./relationships_repo.ts";
+import { commitWrite, type InsightCtx } from "./service.ts";
+
+/** An extra step run before the NLP (e.g. a transcriber); throwing fails the attempt. */
+export type Processor = (doc: InsightDoc) => Promise<void>;
+
+export interface ProcessingOptions {
+  maxAttempts?: number;
+  maxBackoffMs?: number;
+  batch?: number;
+  processors?: readonly Processor[];
+  /** Auto relationships weaker than this are not kept. */
+  minStrength?: number;
+  /** At most this many auto relationships from one insight. */
+  maxLinks?: number;
+  /** Jobs run at once. */
+  concurrency?: number;
+}
+
+const SYSTEM: AuditActor = { userId: null, ip: null, userAgent: null, requestId: null };
+const CORPUS_LIMIT = 200;
+
+const textOf = (d: InsightDoc) => `${d.title}\n${d.body}`;
+
+interface Candidate {
+  id: string;
+  strength: number;
+}
+
+/** Keywords, entities and the owner's insights this one relates to, strongest first. */
+export function analyse(doc: InsightDoc, corpus: readonly InsightDoc[], minStrength: number) {
+  const others = corpus.filter((d) => d._id !== doc._id);
+  const tokens = new Map<string, string[]>();
+  for (const d of [doc, ...others]) tokens.set(d._id, tokenize(textOf(d)));
+  const df = documentFrequencies([...tokens.values()]);
+  const n = tokens.size;
+  const vec = tfidf(tokens.get(doc._id)!, df, n);
+  const keywords = topTerms(vec, 8);
+  const entities = extractEntities(textOf(doc));
+  const mine = [...keywords, ...entities.map((e) => e.text)];
+  const candidates: Candidate[] = [];
+  for (const o of others) {
+    const ov = tfidf(tokens.get(o._id)!, df, n);
+    const theirs = [...topTerms(ov, 8), ...extractEntities(textOf(o)).map((e) => e.text)];
+    const strength = Math.min(
+      1,
+      0.6 * cosine(vec, ov) + 0.25 * jaccard(mine, theirs) + 0.15 * jaccard(doc.tags, o.tags),
+    );
+    if (strength >= minStrength) {
+      candidates.push({ id: o._id, strength: Math.round(strength * 1000) / 1000 });
+    }
+  }
+  candidates.sort((a, b) => b.strength - a.strength || (a.id < b.id ? -1 : 1));
+  return { keywords, entities, candidates };
+}
+
+async function corpusOf(ctx: InsightCtx, ownerId: string): Promise<InsightDoc[]> {
+  const page = await insightsOf(ctx.stores.documents).find(
+    { owner_id: ownerId, deleted_at: null },
+    { sort: { created_at: -1, _id: -1 }, limit: CORPUS_LIMIT },
+  );
+  return page.items.map(asInsightDoc);
+}
+
+/** Replaces the insight's outgoing auto relationships with `candidates` (one transaction). */
+async function link(ctx: InsightCtx, doc: InsightDoc, candidates: Candidate[], job: Job) {
+  await ctx.stores.relational.transaction(async (tx) => {
+    const current = await tx.query<{ id: string; target_id: string; strength: number }>(
+      `select id, target_id, strength from insight_relationships
+        where source_id = $1 and origin = 'auto' and deleted_at is null`,
+      [doc._id],
+    );
+    const byTarget = new Map(current.rows.map((r) => [r.target_id, r]));
+    const keep = new Set<string>();
+    for (const c of candidates) {
+      const mineAuto = byTarget.get(c.id);
+      if (mineAuto) {
+        keep.add(mineAuto.id);
+        if (Math.abs(Number(mineAuto.strength) - c.strength) > 0.001) {
+          await updateStrength(tx, mineAuto.id, c.strength);
+        }
+        continue;
+      }
+      // Any other live link between the two (manual, or auto the other way) stands as it is.
+      if (await linkBetween(tx, doc._id, c.id)) continue;
+      await insertAutoRelationship(tx, {
+        source_id: doc._id,
+        target_id: c.id,
+        owner_id: doc.owner_id,
+        type: "related",
+        strength: c.strength,
+        origin: "auto",
+      });
+    }
+    const stale = current.rows.filter((r) => !keep.has(r.id)).map((r) => r.id);
+    await softDeleteRelationships(tx, stale);
+    await tx.query(
+      `update insight_jobs set status = 'done', finished_at = now(), lease_until = null
+        where id = $1::bigint`,
+      [job.id],
+    );
+  });
+}
+
+/** Corpora fetched once per owner for one batch of jobs (the documents store is the slow part). */
+type Corpora = Map<string, Promise<InsightDoc[]>>;
+
+async function runJob(
+  ctx: InsightCtx,
+  job: Job,
+  opts: Required<ProcessingOptions>,
+  corpora: Corpora,
+) {
+  const raw = await insightsOf(ctx.stores.documents).findOne({ _id: job.insight_id });
+  const doc = raw ? asInsightDoc(raw) : null;
+  // The job commits before the document is written (outbox.ts): a missing one is retried.
+  if (doc === null) throw new Error("the insight document is not written yet");
+  if (doc.deleted_at !== null) return await finishJob(ctx.stores.relational, job.id);
+  for (const p of opts.processors) await p(doc);
+  if (!corpora.has(doc.owner_id)) corpora.set(doc.owner_id, corpusOf(ctx, doc.owner_id));
+  const fetched = await corpora.get(doc.owner_id)!;
+  const corpus = [doc, ...fetched.filter((d) => d._id !== doc._id)];
+  const { keywords, entities, candidates } = analyse(doc, corpus, opts.minStrength);
+  const after: InsightDoc = {
+    ...doc,
+    keywords,
+    entities,
+    status: "processed",
+    status_reason: null,
+    version: doc.version + 1,
+    updated_at: new Date(ctx.now()),
+  };
+  try {
+    await commitWrite(ctx, {
+      actor: SYSTEM,
+      action: "process",
+      before: doc,
+      after,
+      process: false,
+    });
+  } catch (err) {
+    // Edited meanwhile: when that edit queued its own job, it will process the new text.
+    if (err instanceof AppError && err.status === 412 && await newerJob(ctx, job)) {
+      return await finishJob(ctx.stores.relational, job.id);
+    }
+    throw err;
+  }
+  await link(ctx, after, candidates.slice(0, opts.maxLinks), job);
+}
+
+async function newerJob(ctx: InsightCtx, job: Job): Promise<boolean> {
+  const r = await ctx.stores.relational.query(
+    "select 1 from insight_jobs where insight_id = $1 and status = 'queued'",
+    [job.insight_id],
+  );
+  return r.rowCount > 0;
+}
+
+async function markFailed(ctx: InsightCtx, job: Job, reason: string) {
+  const raw = await insightsOf(ctx.stores.documents).findOne({ _id: job.insight_id });
+  const doc = raw ? asInsightDoc(raw) : null;
+  if (doc === null || doc.deleted_at !== null) return;
+  await commitWrite(ctx, {
+    actor: SYSTEM,
+    action: "process",
+    before: doc,
+    after: {
+      ...doc,
+      status: "failed",
+      status_reason: `processing failed after ${job.attempts} attempts: ${reason}`.slice(0, 500),
+      version: doc.version + 1,
+      updated_at: new Date(ctx.now()),
+    },
+    process: false,
+  });
+}
+
+export function processingOptions(o: ProcessingOptions = {}): Required<ProcessingOptions> {
+  return {
+    maxAttempts: o.maxAttempts ?? 3,
+    maxBackoffMs: o.maxBackoffMs ?? 5_000,
+    batch: o.batch ?? 4,
+    processors: o.processors ?? [],
+    minStrength: o.minStrength ?? 0.2,
+    maxLinks: o.maxLinks ?? 5,
+    concurrency: o.concurrency ?? 2,
+  };
+}
+
+/** Claims and runs one batch of due jobs; returns how many were claimed. */
+export async function processOnce(
+  ctx: InsightCtx,
+  log: Logger,
+  options: ProcessingOptions = {},
+): Promise<number> {
+  const opts = processingOptions(options);
+  const jobs = await claimJobs(ctx.stores.relational, opts.batch, 60_000);
+  const corpora: Corpora = new Map();
+  // Two at a time: the documents server (FerretDB on SQLite here) times out when pressed harder.
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await runOne(jobs[next++]);
+  };
+  const runOne = async (job: Job) => {
+    try {
+      await runJob(ctx, job, opts, corpora);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      log.warn("insight processing failed", {
+        insight_id: job.insight_id,
+        attempt: job.attempts,
+        error: reason,
+      });
+      const last = await failJob(
+        ctx.stores.relational,
+        job,
+        reason,
+        opts.maxAttempts,
+        opts.maxBackoffMs,
+      );
+      if (last) await markFailed(ctx, job, reason).catch(() => {});
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency, jobs.length) }, worker));
+  return jobs.length;
+}
+
+/** Runs the worker every `intervalMs` until the returned stop is called. */
+export function startProcessing(
+  ctx: InsightCtx,
+  log: Logger,
+  options: ProcessingOptions & { intervalMs?: number },
+): () => Promise<void> {
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        if (await processOnce(ctx, log, options) > 0) continue;
+      } catch (err) {
+        log.warn("insight processing pass failed", { error: String(err) });
+      }
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}
