@@ -11,9 +11,14 @@ CREATE TABLE backup_runs (
   progress         jsonb NOT NULL DEFAULT '{}',
   manifest_sha256  text,
   error            text,
-  created_by       uuid
+  created_by       uuid,
+  -- Written as the run makes progress; a running row whose heartbeat is stale was abandoned by a
+  -- dead instance and is marked failed by the next start.
+  heartbeat_at     timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX backup_runs_started_idx ON backup_runs (started_at DESC);
+-- The cross-instance lock: at most one running backup, enforced by the database.
+CREATE UNIQUE INDEX backup_runs_one_running ON backup_runs ((true)) WHERE state = 'running';
 
 CREATE TABLE partition_runs (
   id           uuid PRIMARY KEY,

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { serviceUnavailable } from "../../errors.ts";
 import type {
   BackupRun,
   OpsContext,
@@ -12,46 +11,61 @@ import type {
   RestoreReport,
   VerifyReport,
 } from "../types.ts";
-
-const pending = () => serviceUnavailable("backups are not available yet");
+import { failAbandoned, getRun, insertRun, listRuns } from "./catalogue.ts";
+import { restoreFromBackup } from "./restore.ts";
+import { runBackup, runPrefix } from "./run.ts";
+import { locateBackup, readManifest, verifyManifest } from "./verify.ts";
 
 /** Backup runs, newest first. */
-export function listBackups(
-  _ctx: OpsContext,
-  _opts: { limit?: number } = {},
+export async function listBackups(
+  ctx: OpsContext,
+  opts: { limit?: number } = {},
 ): Promise<BackupRun[]> {
-  return Promise.reject(pending());
+  return await listRuns(ctx.stores.relational, Math.min(Math.max(opts.limit ?? 50, 1), 200));
 }
 
 /**
  * Starts a backup run in the background and returns its id. A second call while a run is in
  * progress on any instance fails with a 409 conflict. `wait` resolves only when the run ended.
  */
-export function startBackup(
-  _ctx: OpsContext,
-  _opts: { actor?: string | null; wait?: boolean } = {},
+export async function startBackup(
+  ctx: OpsContext,
+  opts: { actor?: string | null; wait?: boolean } = {},
 ): Promise<string> {
-  return Promise.reject(pending());
+  const db = ctx.stores.relational;
+  const startedMs = ctx.now();
+  await failAbandoned(db, startedMs);
+  const id = crypto.randomUUID();
+  const prefix = runPrefix(startedMs);
+  await insertRun(db, { id, prefix, startedMs, actor: opts.actor ?? null });
+  const work = runBackup(ctx, { id, prefix, startedMs });
+  if (opts.wait) await work;
+  return id;
 }
 
 /** One run with per-store progress (404 when unknown). */
-export function backupStatus(_ctx: OpsContext, _id: string): Promise<BackupRun> {
-  return Promise.reject(pending());
+export async function backupStatus(ctx: OpsContext, id: string): Promise<BackupRun> {
+  return await getRun(ctx.stores.relational, id);
 }
 
 /** Recomputes every part's checksum and count against the manifest. */
-export function verifyBackup(_ctx: OpsContext, _id: string): Promise<VerifyReport> {
-  return Promise.reject(pending());
+export async function verifyBackup(ctx: OpsContext, id: string): Promise<VerifyReport> {
+  const prefix = await locateBackup(ctx.stores.objects, id);
+  return await verifyManifest(
+    ctx.stores.objects,
+    prefix,
+    await readManifest(ctx.stores.objects, prefix),
+  );
 }
 
 /**
  * Restores a backup into this (empty) deployment, then proves it: counts and content digests
  * per store equal the manifest, and the cross-store invariants hold.
  */
-export function restoreBackup(
-  _ctx: OpsContext,
-  _id: string,
-  _opts: RestoreOptions = {},
+export async function restoreBackup(
+  ctx: OpsContext,
+  id: string,
+  opts: RestoreOptions = {},
 ): Promise<RestoreReport> {
-  return Promise.reject(pending());
+  return await restoreFromBackup(ctx, id, opts);
 }
