@@ -42,16 +42,21 @@ export async function listTables(db: Queryable): Promise<TableInfo[]> {
   const out: TableInfo[] = [];
   for (const { name } of tables.rows) {
     if (EXCLUDED_TABLES.has(name)) continue;
-    const pk = await db.query<{ name: string; type: string }>(
-      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
-       FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-       WHERE i.indrelid = $1::regclass AND i.indisprimary
-       ORDER BY array_position(i.indkey::int2[], a.attnum)`,
-      [ident(name)],
-    );
-    out.push({ name, pk: pk.rows });
+    out.push(await tableInfo(db, name));
   }
   return out;
+}
+
+/** One table's primary key columns and types (a partition has its parent's). */
+export async function tableInfo(db: Queryable, name: string): Promise<TableInfo> {
+  const pk = await db.query<{ name: string; type: string }>(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+     FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+     WHERE i.indrelid = $1::regclass AND i.indisprimary
+     ORDER BY array_position(i.indkey::int2[], a.attnum)`,
+    [ident(name)],
+  );
+  return { name, pk: pk.rows };
 }
 
 /** Rows in each table (for progress totals). */
