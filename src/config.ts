@@ -32,6 +32,18 @@ const csv = z.string().optional().transform((v) =>
   (v ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 );
 
+const dailyAt = (fallback: string) =>
+  z.string().trim().toLowerCase().optional().transform((v, ctx) => {
+    const text = v === undefined || v === "" ? fallback : v;
+    if (text === "off") return null;
+    const m = text.match(/^([01]\d|2[0-3]):([0-5]\d)$/);
+    if (!m) {
+      ctx.addIssue({ code: "custom", message: 'must be HH:MM (UTC) or "off"' });
+      return z.NEVER;
+    }
+    return { hour: Number(m[1]), minute: Number(m[2]) };
+  });
+
 /** The raw environment: names exactly as users set them. */
 export const EnvSchema = z.object({
   PORT: intIn(1, 65535, 8000),
@@ -75,6 +87,10 @@ export const EnvSchema = z.object({
   RATE_LIMIT_ANON_PER_MIN: intIn(1, 1_000_000, 120),
   RATE_LIMIT_USER_PER_MIN: intIn(1, 1_000_000, 600),
   RATE_LIMIT_AUTH_PER_MIN: intIn(1, 1_000_000, 10),
+
+  // Ops schedules, daily at HH:MM UTC, or "off".
+  BACKUP_SCHEDULE: dailyAt("03:00"),
+  PARTITION_SCHEDULE: dailyAt("04:00"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -112,6 +128,11 @@ export interface Config {
    * (register, login, refresh, password change) per IP and, for login, per e-mail.
    */
   rateLimits: { anonPerMin: number; userPerMin: number; authPerMin: number };
+  /** Daily ops jobs (UTC); null is off. Only started by main.ts through the ops domain's jobs. */
+  ops: {
+    backupAt: { hour: number; minute: number } | null;
+    partitionsAt: { hour: number; minute: number } | null;
+  };
 }
 
 /** Raised when the environment does not parse; the message is one line per bad variable. */
@@ -165,5 +186,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       userPerMin: e.RATE_LIMIT_USER_PER_MIN,
       authPerMin: e.RATE_LIMIT_AUTH_PER_MIN,
     },
+    ops: { backupAt: e.BACKUP_SCHEDULE, partitionsAt: e.PARTITION_SCHEDULE },
   };
 }

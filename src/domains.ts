@@ -9,11 +9,13 @@ import type { Deps } from "./http/types.ts";
 import { authDomain } from "./auth/mod.ts";
 import { crmDomain } from "./crm/mod.ts";
 import { reportsDomain } from "./reports/mod.ts";
+import { opsDomain } from "./ops/mod.ts";
 
 export const DOMAINS: readonly Domain[] = [
   authDomain,
   crmDomain,
   reportsDomain,
+  opsDomain,
 ];
 
 /** Starts every domain's jobs; the returned function stops them all (in reverse order). */
