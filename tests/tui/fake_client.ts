@@ -185,7 +185,11 @@ export async function until(
 ): Promise<string> {
   for (let i = 0; i < 300; i++) {
     const raw = frame() ?? "";
-    if (ok(plain(raw))) return raw;
+    if (ok(plain(raw))) {
+      // Ink subscribes a new prompt's key handler after the frame: let that happen first.
+      await settle();
+      return raw;
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`never saw ${what}; last frame:\n${frame()}`);
@@ -197,3 +201,10 @@ export const settle = () => new Promise((r) => setTimeout(r, 60));
 /** A frame without colour codes. */
 const ANSI = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
 export const plain = (s: string) => s.replace(ANSI, "");
+
+/** Types `text`, then presses enter as a separate key (one chunk "x\r" reads as text). */
+export async function enter(ui: { stdin: { write(s: string): void } }, text: string) {
+  ui.stdin.write(text);
+  await settle();
+  ui.stdin.write("\r");
+}
