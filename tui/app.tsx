@@ -77,7 +77,8 @@ function Shell(
     else if (input === "r") setTick((t) => t + 1);
   }, { isActive: !captured && !filtering });
 
-  const width = Math.max(80, columns ?? 80);
+  // One column spare: a line filling the last column makes some terminals wrap.
+  const width = Math.max(79, (columns ?? 80) - 1);
   const height = Math.max(24, rows ?? 24);
   const hints = [...visibleKeys(screen.keys, readOnly), ...FOOTER_GLOBALS];
   return (
@@ -87,6 +88,7 @@ function Shell(
         current={current}
         target={client.target}
         readOnly={readOnly}
+        width={width}
       />
       <Box flexDirection="column" marginTop={1} display={help ? "none" : "flex"}>
         {screens.map(({ title, Component }, i) => (

@@ -133,7 +133,7 @@ export function directClient(
       return (await listBackups(ctx)).map(row);
     },
     async startBackup() {
-      return { id: await startBackup(ctx, { actor: "tui" }) };
+      return { id: await startBackup(ctx, { actor: null }) };
     },
     async backupStatus(id): Promise<BackupDetail> {
       const run = await backupStatus(ctx, id);

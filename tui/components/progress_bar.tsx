@@ -23,8 +23,11 @@ export function ProgressBar(
   const count = total === null ? `${done}` : `${done}/${total}`;
   return (
     <Text>
-      {label.padEnd(12)} <Text color={color}>{progressCells(done, total, width)}</Text> {count}{" "}
-      <Text color={color}>{state}</Text>
+      {label.padEnd(12)}{" "}
+      <Text color={color}>
+        {state === "done" ? "█".repeat(width) : progressCells(done, total, width)}
+      </Text>{" "}
+      {count} <Text color={color}>{state}</Text>
     </Text>
   );
 }

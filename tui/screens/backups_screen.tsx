@@ -97,7 +97,7 @@ export function BackupsScreen(props: Readonly<ScreenProps>) {
     <Box flexDirection="column">
       <Text bold>
         {"  "}
-        {fit("id", 38)} {fit("status", 9)} {fit("age", 12)} {fit("size", 10, "right")} verified
+        {fit("id", 36)} {fit("status", 9)} {fit("age", 10)} {fit("size", 10, "right")} verified
       </Text>
       {rows.length === 0 && (
         <Text dimColor>{list.loading ? "loading…" : "  no backups yet (s starts one)"}</Text>
@@ -105,11 +105,11 @@ export function BackupsScreen(props: Readonly<ScreenProps>) {
       {rows.slice(0, Math.max(3, props.rows - 14)).map((b, i) => (
         <Text key={b.id} inverse={i === sel.index}>
           {i === sel.index ? "› " : "  "}
-          {fit(b.id, 38)}{" "}
+          {fit(b.id, 36)}{" "}
           <Text color={b.status === "failed" ? "red" : b.status === "running" ? "yellow" : "green"}>
             {fit(b.status, 9)}
           </Text>{" "}
-          {fit(formatAge(b.started_at, Date.now()), 12)}{" "}
+          {fit(formatAge(b.started_at, Date.now()), 10)}{" "}
           {fit(formatBytes(b.size_bytes), 10, "right")}{" "}
           <Text color={b.verified === "failed" ? "red" : undefined}>{b.verified ?? "-"}</Text>
         </Text>

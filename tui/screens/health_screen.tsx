@@ -46,8 +46,11 @@ export function HealthScreen(props: Readonly<ScreenProps>) {
       ))}
       <Text></Text>
       <Text dimColor>
-        {down === 0 ? "all stores answer" : `${down} store(s) down`} · refresh every{" "}
-        {formatDuration(refreshMs)}
+        {polled.data === null
+          ? "waiting for the first probe"
+          : down === 0
+          ? "all stores answer"
+          : `${down} store(s) down`} · refresh every {formatDuration(refreshMs)}
         {polled.at ? ` · last ${new Date(polled.at).toISOString().slice(11, 19)} UTC` : ""}
       </Text>
       <MessageLine message={polled.error ? { kind: "error", text: polled.error } : null} />
