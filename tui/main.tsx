@@ -23,7 +23,7 @@ function describeTarget(config: Config): string {
     config.cache.url,
     config.objects.endpoint,
   ].filter(Boolean).length;
-  return servers === 0 ? `embedded ${config.dataDir}` : `${servers}/5 server stores`;
+  return servers === 0 ? `embedded ${config.dataDir}` : `servers ${servers}/5`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -62,9 +62,12 @@ async function main(argv: string[]): Promise<number> {
     consistency: consistencySource(stores, log),
     close: () => stores.close(),
   });
+  const tty = Deno.stdout.isTerminal();
+  // Home the cursor so the first frame starts at the top (the alternate screen keeps its place).
+  if (tty) await Deno.stdout.write(new TextEncoder().encode("\x1b[2J\x1b[H"));
   const ui = render(
     <App client={client} readOnly={args.readOnly} refreshMs={args.refreshMs} />,
-    { interactive: Deno.stdout.isTerminal(), alternateScreen: true, exitOnCtrlC: true },
+    { interactive: tty, alternateScreen: true, exitOnCtrlC: true },
   );
   await ui.waitUntilExit();
   await client.close();
