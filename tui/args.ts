@@ -4,6 +4,7 @@ export const USAGE = `usage: deno task tui [--read-only] [--refresh MS] [--log F
   --read-only   hide and refuse every action that changes data
   --refresh MS  health refresh period in milliseconds (default 2000, 250..60000)
   --log FILE    append the stores' JSON log lines to FILE (default: no log)
+  --api URL     a running API whose /metrics Health shows (req/s, p99, RSS)
 Stores come from the same environment as the API (DATABASE_URL, REDIS_URL, …, DATA_DIR).`;
 
 export interface TuiArgs {
@@ -11,6 +12,7 @@ export interface TuiArgs {
   readonly refreshMs: number;
   readonly logFile: string | null;
   readonly help: boolean;
+  readonly apiUrl: string | null;
 }
 
 export function parseArgs(argv: readonly string[]): TuiArgs | { error: string } {
@@ -18,6 +20,7 @@ export function parseArgs(argv: readonly string[]): TuiArgs | { error: string } 
   let refreshMs = 2000;
   let logFile: string | null = null;
   let help = false;
+  let apiUrl: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => inline ?? argv[++i];
@@ -33,7 +36,11 @@ export function parseArgs(argv: readonly string[]): TuiArgs | { error: string } 
       const v = value();
       if (!v) return { error: "--log needs a file" };
       logFile = v;
+    } else if (flag === "--api") {
+      const v = value() ?? "";
+      if (!/^https?:\/\/\S+$/.test(v)) return { error: "--api needs an http(s) URL" };
+      apiUrl = v;
     } else return { error: `unknown argument ${argv[i]}` };
   }
-  return { readOnly, refreshMs, logFile, help };
+  return { readOnly, refreshMs, logFile, help, apiUrl };
 }

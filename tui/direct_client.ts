@@ -39,7 +39,13 @@ function progressOf(run: BackupRun): StoreProgress[] {
 /** An OpsClient over `ctx`; `close` releases what the caller opened. */
 export function directClient(
   ctx: OpsContext,
-  opts: { target: string; consistency: ConsistencySource | null; close: () => Promise<void> },
+  opts: {
+    target: string;
+    consistency: ConsistencySource | null;
+    close: () => Promise<void>;
+    /** Base URL of a running API whose /metrics the Health screen reads. */
+    apiUrl?: string | null;
+  },
 ): OpsClient {
   // Verify results of this session: the catalogue does not keep them.
   const verified = new Map<string, "ok" | "failed">();
@@ -55,6 +61,19 @@ export function directClient(
   return {
     target: opts.target,
     consistency: opts.consistency,
+    apiUrl: opts.apiUrl ?? null,
+    apiMetrics: opts.apiUrl
+      ? async () => {
+        const res = await fetch(new URL("/metrics", opts.apiUrl!), {
+          signal: AbortSignal.timeout(2000),
+        });
+        if (!res.ok) {
+          await res.body?.cancel();
+          throw new Error(`/metrics answered ${res.status}`);
+        }
+        return await res.text();
+      }
+      : null,
     async storeHealth() {
       return (await storeHealth(ctx)).map((h) => ({
         role: h.role,

@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     target: describeTarget(cfg),
     consistency: consistencySource(stores, log),
     close: () => stores.close(),
+    apiUrl: args.apiUrl,
   });
   const tty = Deno.stdout.isTerminal();
   // Home the cursor so the first frame starts at the top (the alternate screen keeps its place).

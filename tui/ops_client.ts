@@ -139,6 +139,11 @@ export interface OpsClient {
   verifyBackup(id: string): Promise<VerifyResult>;
   restoreBackup(id: string, opts: { force: boolean; confirmId: string }): Promise<RestoreResult>;
 
+  /** The API's Prometheus text (`--api URL`), null when no API is named. */
+  readonly apiMetrics: (() => Promise<string>) | null;
+  /** Where apiMetrics reads from, for the Health screen. */
+  readonly apiUrl: string | null;
+
   /** Null when the consistency service is not installed in this build. */
   readonly consistency: ConsistencySource | null;
 

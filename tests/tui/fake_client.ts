@@ -25,6 +25,7 @@ export interface FakeState {
   /** Next backup step fails with this reason. */
   failBackup: string | null;
   consistency: ConsistencySource | null;
+  metrics: (() => Promise<string>) | null;
 }
 
 export const ROLES = ["relational", "documents", "graph", "cache", "objects"];
@@ -43,6 +44,7 @@ export function fakeState(): FakeState {
     calls: [],
     failBackup: null,
     consistency: null,
+    metrics: null,
   };
 }
 
@@ -60,6 +62,12 @@ export function fakeClient(state: FakeState): OpsClient {
     target: "fake",
     get consistency() {
       return state.consistency;
+    },
+    get apiMetrics() {
+      return state.metrics;
+    },
+    get apiUrl() {
+      return state.metrics ? "http://api.test" : null;
     },
     storeHealth: () => {
       state.calls.push("health");

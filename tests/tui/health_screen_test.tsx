@@ -70,6 +70,32 @@ Deno.test({
       ui.unmount();
     });
 
+    await t.step("API process figures from /metrics, and an unreachable API", async () => {
+      const state = fakeState();
+      let requests = 0;
+      state.metrics = () => {
+        requests += 10;
+        return Promise.resolve([
+          `polystore_http_requests_total{status="200"} ${requests}`,
+          `polystore_http_request_duration_seconds_bucket{le="0.005"} ${requests}`,
+          `polystore_http_request_duration_seconds_bucket{le="+Inf"} ${requests}`,
+          "process_resident_memory_bytes 104857600",
+        ].join("\n"));
+      };
+      let ui = render(<App client={fakeClient(state)} refreshMs={40} />);
+      const f = plain(await until(ui.lastFrame, (f) => /\d req\/s · p99 5 ms/.test(f), "figures"));
+      assert.match(f, /API http:\/\/api\.test: \d+\.\d req\/s · p99 5 ms · RSS 100\.0 MiB/);
+      ui.unmount();
+      state.metrics = () => Promise.reject(new Error("connection refused"));
+      ui = render(<App client={fakeClient(state)} refreshMs={40} />);
+      await until(ui.lastFrame, (f) => f.includes("unreachable (connection refused)"), "note");
+      await until(ui.lastFrame, (f) => f.includes("all stores answer"), "stores still shown");
+      ui.unmount();
+      ui = render(<App client={fakeClient(fakeState())} refreshMs={40} />);
+      await until(ui.lastFrame, (f) => f.includes("not watched (--api URL)"), "no API");
+      ui.unmount();
+    });
+
     await t.step("sparkline and history of the last minute", () => {
       assert.equal(sparkline([1, 2, 3, null], 4), "▁▅█×");
       assert.equal(sparkline([5, 5], 2), "▁▁");

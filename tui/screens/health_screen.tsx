@@ -6,9 +6,10 @@
 import { Box, Text } from "ink";
 import { Sparkline } from "../components/sparkline.tsx";
 import { MessageLine } from "../components/message_line.tsx";
-import { fit, formatDuration } from "../format.ts";
+import { fit, formatBytes, formatDuration } from "../format.ts";
 import { useLatencyHistory } from "../hooks/use_latency_history.ts";
 import { usePolling } from "../hooks/use_polling.ts";
+import { type ProcessView, useProcessFigures } from "../hooks/use_process_figures.ts";
 import { matchesFilter, type ScreenKey, type ScreenProps } from "./screen.ts";
 
 export const HEALTH_KEYS: readonly ScreenKey[] = [];
@@ -18,6 +19,7 @@ export function HealthScreen(props: Readonly<ScreenProps>) {
   // Health keeps polling while another screen shows, so its sparklines have no holes.
   const polled = usePolling(() => client.storeHealth(), refreshMs, tick);
   const history = useLatencyHistory(polled.data, polled.at);
+  const api = useProcessFigures(client, refreshMs, tick);
   const sparkWidth = Math.max(10, Math.min(60, columns - 50));
   const rows = (polled.data ?? []).filter((s) => matchesFilter(`${s.role} ${s.adapter}`, filter));
   if (!props.active) return null;
@@ -53,7 +55,21 @@ export function HealthScreen(props: Readonly<ScreenProps>) {
           : `${down} store(s) down`} · refresh every {formatDuration(refreshMs)}
         {polled.at ? ` · last ${new Date(polled.at).toISOString().slice(11, 19)} UTC` : ""}
       </Text>
+      <ApiLine api={api} url={client.apiUrl} />
       <MessageLine message={polled.error ? { kind: "error", text: polled.error } : null} />
     </Box>
+  );
+}
+
+function ApiLine({ api, url }: Readonly<{ api: ProcessView | null; url: string | null }>) {
+  if (api === null) return <Text dimColor>API process: not watched (--api URL)</Text>;
+  if (api.error) return <Text color="yellow">API {url}: unreachable ({api.error})</Text>;
+  const f = api.figures;
+  if (f === null) return <Text dimColor>API {url}: reading /metrics…</Text>;
+  return (
+    <Text>
+      API {url}: {f.rps === null ? "-" : f.rps.toFixed(1)} req/s · p99{" "}
+      {f.p99_ms === null ? "-" : `${f.p99_ms} ms`} · RSS {formatBytes(f.rss_bytes)}
+    </Text>
   );
 }
