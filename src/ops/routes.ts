@@ -22,6 +22,7 @@ import {
 import { cacheStats, deleteCacheKeys, getCacheKey, scanCacheKeys } from "./cache_inspect.ts";
 import { opsContextFromDeps } from "./context.ts";
 import { storeHealth } from "./health.ts";
+import { cacheRateOf } from "./metrics.ts";
 import {
   archivePartitions,
   ensurePartitions,
@@ -296,7 +297,8 @@ export function opsRoutes(deps: Deps) {
   });
   app.openapi(
     r.cacheStats,
-    async (c) => c.json(await cacheStats(ctx, { hits: deps.cached }), 200),
+    async (c) =>
+      c.json(await cacheStats(ctx, { hits: deps.cached, rate: cacheRateOf(deps.stores) }), 200),
   );
   app.openapi(r.health, async (c) => c.json({ stores: await storeHealth(ctx) }, 200));
   return app;

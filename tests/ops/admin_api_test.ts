@@ -230,4 +230,31 @@ apiTest("admin ops API", async (t, api) => {
     );
     assert.equal(audit.rows.length, 1);
   });
+
+  await t.step(
+    "metrics: store calls by port and operation, backup age, partition run",
+    async () => {
+      const stats = await json(await get("/api/v1/admin/cache/stats"));
+      assert.equal(typeof stats.ops_per_sec, "number");
+      const res = await api.request("GET", "/metrics");
+      assert.equal(res.status, 200);
+      const text = await res.text();
+      const count = (port: string, op: string) => {
+        const m = text.match(
+          new RegExp(
+            `^polystore_store_call_duration_seconds_count\\{port="${port}",operation="${op}"\\} (\\d+)`,
+            "m",
+          ),
+        );
+        return m ? Number(m[1]) : 0;
+      };
+      assert.ok(count("relational", "query") > 0, "relational queries counted");
+      assert.ok(count("cache", "scan") > 0, "cache scans counted");
+      assert.ok(count("objects", "put") > 0, "object puts counted");
+      const age = text.match(/^polystore_backup_last_success_age_seconds (\S+)/m);
+      assert.ok(age && Number(age[1]) >= 0 && Number(age[1]) < 3600, "a fresh backup's age");
+      assert.match(text, /^polystore_partition_last_run_failed 0$/m);
+      assert.match(text, /^polystore_outbox_backlog\{table="cache_invalidations"\} \d+$/m);
+    },
+  );
 });
