@@ -257,4 +257,25 @@ apiTest("admin ops API", async (t, api) => {
       assert.match(text, /^polystore_outbox_backlog\{table="cache_invalidations"\} \d+$/m);
     },
   );
+
+  await t.step("a failing partition run shows in /ready detail and metrics", async () => {
+    const ctx = {
+      stores: api.stores,
+      config: api.app.deps.config,
+      log: api.app.deps.log,
+      now: Date.now,
+    };
+    await assert.rejects(
+      archivePartitions(ctx, {
+        dryRun: false,
+        only: [`audit_logs_1999_0${tag[0] === "a" ? 1 : 2}`],
+      }),
+    );
+    const ready = await api.request("GET", "/ready");
+    const body = await json<{ jobs: { partitions: { state: string; error: string } } }>(ready);
+    assert.equal(body.jobs.partitions.state, "failed");
+    assert.match(body.jobs.partitions.error, /no partition/);
+    const text = await (await api.request("GET", "/metrics")).text();
+    assert.match(text, /^polystore_partition_last_run_failed 1$/m);
+  });
 });
