@@ -14,6 +14,7 @@ import { createHttpMetrics } from "./http/metrics.ts";
 import { instrumentStores } from "./stores/instrument.ts";
 import { createStoreMetrics, registerOpsGauges, rememberCacheRate } from "./ops/metrics.ts";
 import { opsContextFromDeps } from "./ops/context.ts";
+import { requestLogSampler } from "./ops/request_log.ts";
 import { createRouter } from "./http/openapi.ts";
 import { rateLimit } from "./http/rate_limit.ts";
 import { requestId } from "./http/request_id.ts";
@@ -83,6 +84,15 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
   app.use("*", requestId());
   app.use("*", accessLog(log));
   app.use("*", metrics.middleware);
+  app.use(
+    "*",
+    requestLogSampler({
+      documents: stores.documents,
+      sampleRate: config.ops.requestLogSample,
+      log,
+      now: deps.now,
+    }),
+  );
   app.use("*", secureHeaders());
   app.use(
     "*",
