@@ -17,8 +17,8 @@ function isPromise(v: unknown): v is Promise<unknown> {
 
 function wrap<T extends object>(target: T, port: string, observe: StoreObserver, prefix = ""): T {
   return new Proxy(target, {
-    get(t, prop, receiver) {
-      const value = Reflect.get(t, prop, receiver);
+    get(t, prop) {
+      const value = Reflect.get(t, prop);
       if (typeof value !== "function" || typeof prop !== "string") return value;
       return (...args: unknown[]) => {
         const started = performance.now();
