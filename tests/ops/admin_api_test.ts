@@ -209,12 +209,19 @@ apiTest("admin ops API", async (t, api) => {
     const res = await api.request("POST", "/api/v1/admin/backups", { token: admin.token });
     assert.equal(res.status, 202);
     const { id, status_url } = await json<{ id: string; status_url: string }>(res);
-    let run: Record<string, unknown> = {};
-    for (let i = 0; i < 600; i++) {
-      run = await json(await get(status_url));
-      if (run.state !== "running") break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Followed through the event stream until its `end` event.
+    const events = await get(`/api/v1/admin/backups/${id}/events`);
+    assert.equal(events.status, 200);
+    assert.match(events.headers.get("content-type") ?? "", /text\/event-stream/);
+    const sse = await events.text();
+    const names = [...sse.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    assert.equal(names.at(-1), "end");
+    assert.ok(names.slice(0, -1).every((n) => n === "progress"));
+    const last = sse.trim().split("\n").filter((l) => l.startsWith("data: ")).at(-1)!;
+    const ended = JSON.parse(last.slice(6));
+    assert.equal(ended.id, id);
+    const run = await json(await get(status_url));
+    assert.deepEqual(run, ended);
     assert.equal(run.state, "succeeded", String(run.error));
     const verify = await json(
       await api.request("POST", `/api/v1/admin/backups/${id}/verify`, {
