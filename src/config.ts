@@ -90,6 +90,16 @@ export const EnvSchema = z.object({
 
   // Ops schedules, daily at HH:MM UTC, or "off".
   BACKUP_SCHEDULE: dailyAt("03:00"),
+  // Fraction of requests written to the api_request_logs collection (0 = off).
+  REQUEST_LOG_SAMPLE: z.string().trim().optional().transform((v, ctx) => {
+    if (v === undefined || v === "") return 0;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || n > 1) {
+      ctx.addIssue({ code: "custom", message: "must be a number from 0 to 1" });
+      return z.NEVER;
+    }
+    return n;
+  }),
   PARTITION_SCHEDULE: dailyAt("04:00"),
 });
 
@@ -132,6 +142,8 @@ export interface Config {
   ops: {
     backupAt: { hour: number; minute: number } | null;
     partitionsAt: { hour: number; minute: number } | null;
+    /** Fraction of requests logged to the api_request_logs collection; 0 is off. */
+    requestLogSample: number;
   };
 }
 
@@ -186,6 +198,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       userPerMin: e.RATE_LIMIT_USER_PER_MIN,
       authPerMin: e.RATE_LIMIT_AUTH_PER_MIN,
     },
-    ops: { backupAt: e.BACKUP_SCHEDULE, partitionsAt: e.PARTITION_SCHEDULE },
+    ops: {
+      backupAt: e.BACKUP_SCHEDULE,
+      partitionsAt: e.PARTITION_SCHEDULE,
+      requestLogSample: e.REQUEST_LOG_SAMPLE,
+    },
   };
 }

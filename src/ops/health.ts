@@ -10,7 +10,9 @@ import type { OpsContext, StoreHealthDetail, StoreRole } from "./types.ts";
 
 async function relationalVersion(ctx: OpsContext): Promise<string | null> {
   try {
-    const r = await ctx.stores.relational.query<{ v: string }>("show server_version");
+    const r = await ctx.stores.relational.query<{ v: string }>(
+      "select current_setting('server_version') as v",
+    );
     return r.rows[0]?.v ?? null;
   } catch {
     return null;

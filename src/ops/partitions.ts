@@ -232,6 +232,7 @@ export async function archivePartitions(
       );
     }
     if (!dryRun) {
+      if (actions.length > 0) await ctx.stores.objects.ensureBucket(BACKUP_BUCKET);
       for (const a of actions) await archiveOne(ctx, a);
     }
     actions.push(...await expireArchives(ctx, nowMs, dryRun));

@@ -7,6 +7,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
 import { recordAudit, requestActor } from "../audit/record.ts";
 import { principalOf } from "../http/guard.ts";
 import { createRouter } from "../http/openapi.ts";
@@ -22,6 +23,7 @@ import {
 import { cacheStats, deleteCacheKeys, getCacheKey, scanCacheKeys } from "./cache_inspect.ts";
 import { opsContextFromDeps } from "./context.ts";
 import { storeHealth } from "./health.ts";
+import { cacheRateOf } from "./metrics.ts";
 import {
   archivePartitions,
   ensurePartitions,
@@ -80,6 +82,21 @@ const r = {
     summary: "One run with per-store progress (poll while it runs)",
     request: { params: BackupIdParam },
     responses: { 200: json(BackupRunSchema, "Run"), ...problems(401, 403, 404, 422, 503) },
+  }),
+  backupEvents: createRoute({
+    method: "get",
+    path: "/admin/backups/{id}/events",
+    tags,
+    security,
+    summary: "Server-sent events: a `progress` event (the run) every half second until `end`",
+    request: { params: BackupIdParam },
+    responses: {
+      200: {
+        description: "text/event-stream of BackupRun JSON",
+        content: { "text/event-stream": { schema: z.string() } },
+      },
+      ...problems(401, 403, 404, 422, 503),
+    },
   }),
   verify: createRoute({
     method: "post",
@@ -207,6 +224,7 @@ export const OPS_PERMISSIONS = {
   "GET /api/v1/admin/backups": ["admin", "read"],
   "POST /api/v1/admin/backups": ["admin", "create"],
   "GET /api/v1/admin/backups/:id": ["admin", "read"],
+  "GET /api/v1/admin/backups/:id/events": ["admin", "read"],
   "POST /api/v1/admin/backups/:id/verify": ["admin", "read"],
   "POST /api/v1/admin/backups/:id/restore": ["admin", "delete"],
   "GET /api/v1/admin/partitions": ["admin", "read"],
@@ -246,6 +264,19 @@ export function opsRoutes(deps: Deps) {
     r.backupStatus,
     async (c) => c.json(await backupStatus(ctx, c.req.valid("param").id), 200),
   );
+  app.openapi(r.backupEvents, async (c) => {
+    const { id } = c.req.valid("param");
+    await backupStatus(ctx, id); // 404 before the stream starts
+    return streamSSE(c, async (stream) => {
+      while (!stream.aborted) {
+        const run = await backupStatus(ctx, id);
+        const ended = run.state !== "running";
+        await stream.writeSSE({ event: ended ? "end" : "progress", data: JSON.stringify(run) });
+        if (ended) return;
+        await stream.sleep(500);
+      }
+    }) as never;
+  });
   app.openapi(r.verify, async (c) => c.json(await verifyBackup(ctx, c.req.valid("param").id), 200));
   app.openapi(r.restore, async (c) => {
     const { id } = c.req.valid("param");
@@ -296,7 +327,8 @@ export function opsRoutes(deps: Deps) {
   });
   app.openapi(
     r.cacheStats,
-    async (c) => c.json(await cacheStats(ctx, { hits: deps.cached }), 200),
+    async (c) =>
+      c.json(await cacheStats(ctx, { hits: deps.cached, rate: cacheRateOf(deps.stores) }), 200),
   );
   app.openapi(r.health, async (c) => c.json({ stores: await storeHealth(ctx) }, 200));
   return app;

@@ -189,3 +189,62 @@ serverTest(
   ["DATABASE_URL", "MONGODB_URL", "NEO4J_URL", "REDIS_URL", "S3_ENDPOINT"],
   scenario("server"),
 );
+
+serverTest(
+  "a backup made embedded restores on the server profile, and one made on servers restores embedded",
+  ["DATABASE_URL", "MONGODB_URL", "NEO4J_URL", "REDIS_URL", "S3_ENDPOINT"],
+  async (t) => {
+    await t.step("embedded -> server", async () => {
+      const api = await openTestApi("embedded");
+      const neo4j = await createPrivateServer("neo4j", freePort(), freePort());
+      try {
+        const tag = crypto.randomUUID().slice(0, 8);
+        const seeded = await seed(api, tag);
+        const id = await startBackup(opsCtx(api), { wait: true });
+        assert.equal((await backupStatus(opsCtx(api), id)).state, "succeeded");
+        await neo4j.start();
+        const fresh = await openFreshDeployment("server", { neo4j });
+        try {
+          assert.equal(fresh.stores.relational.adapter, "pg");
+          const report = await restoreBackup(fresh.ctx, id, { source: api.stores.objects });
+          assert.ok(report.proof.ok, JSON.stringify(report.proof, null, 2));
+          const u = await fresh.stores.relational.query("select 1 from users where id = $1", [
+            seeded.user.id,
+          ]);
+          assert.equal(u.rows.length, 1);
+          assert.ok(await fresh.stores.graph.getNode({ label: "OpsTest", id: `b-${tag}` }));
+        } finally {
+          await fresh.close();
+        }
+      } finally {
+        await neo4j.close();
+        await api.close();
+      }
+    });
+
+    await t.step("server -> embedded", async () => {
+      const api = await openTestApi("server");
+      try {
+        const tag = crypto.randomUUID().slice(0, 8);
+        await seed(api, tag);
+        const id = await startBackup(opsCtx(api), { wait: true });
+        const run = await backupStatus(opsCtx(api), id);
+        assert.equal(run.state, "succeeded", run.error ?? "");
+        const fresh = await openFreshDeployment("embedded");
+        try {
+          assert.equal(fresh.stores.relational.adapter, "pglite");
+          const report = await restoreBackup(fresh.ctx, id, { source: api.stores.objects });
+          assert.ok(report.proof.ok, JSON.stringify(report.proof, null, 2));
+          const note = await fresh.stores.documents.collection("ops_test_notes").findOne({
+            _id: `note-${tag}`,
+          });
+          assert.equal(note?.text, "hello");
+        } finally {
+          await fresh.close();
+        }
+      } finally {
+        await api.close();
+      }
+    });
+  },
+);

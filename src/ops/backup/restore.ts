@@ -64,18 +64,17 @@ export async function restoreFromBackup(
     throw unprocessable(`backup ${id} does not verify: ${verified.failed.join(", ")}`);
   }
   const { stores } = ctx;
+  // Force always needs the id typed back, whether or not the target turns out to hold data.
+  if (opts.force && opts.confirmId !== id) {
+    throw unprocessable("force needs the backup id typed back", [
+      { path: "confirm_id", message: "must equal the backup id" },
+    ]);
+  }
   const occupied = await nonEmptyStores(stores);
-  if (occupied.length > 0) {
-    if (!opts.force) {
-      throw conflict(
-        `the target is not empty (${occupied.join(", ")}); restore with force and the backup id`,
-      );
-    }
-    if (opts.confirmId !== id) {
-      throw unprocessable("force needs the backup id typed back", [
-        { path: "confirm_id", message: "must equal the backup id" },
-      ]);
-    }
+  if (occupied.length > 0 && !opts.force) {
+    throw conflict(
+      `the target is not empty (${occupied.join(", ")}); restore with force and the backup id`,
+    );
   }
   const target = await schemaVersion(stores.relational);
   if (target < manifest.schema_version) {
