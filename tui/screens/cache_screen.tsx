@@ -64,7 +64,7 @@ export function CacheScreen(props: Readonly<ScreenProps>) {
   useScreenKeys(
     (input, key) => {
       if (mode.kind === "value") {
-        if (key.escape || key.return || input === "q") setMode({ kind: "list" });
+        if (key.escape || key.return) setMode({ kind: "list" });
         return;
       }
       if (key.upArrow || input === "k") sel.move(-1);
