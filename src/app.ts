@@ -15,6 +15,10 @@ import { accessLog } from "./http/access_log.ts";
 import { errorHandler, methodNotAllowedProblems, notFoundHandler } from "./http/errors.ts";
 import { type Authenticator, guard } from "./http/guard.ts";
 import { createHttpMetrics } from "./http/metrics.ts";
+import { instrumentStores } from "./stores/instrument.ts";
+import { createStoreMetrics, registerOpsGauges, rememberCacheRate } from "./ops/metrics.ts";
+import { opsContextFromDeps } from "./ops/context.ts";
+import { requestLogSampler } from "./ops/request_log.ts";
 import { createRouter } from "./http/openapi.ts";
 import { rateLimit } from "./http/rate_limit.ts";
 import { requestId } from "./http/request_id.ts";
@@ -60,7 +64,12 @@ export interface AppOptions {
  * Deno.serve((req, info) => app.fetch(req, info)); // the client address reaches the app as env
  * ```
  */
-export function createApp(stores: Stores, config: Config, options: AppOptions = {}) {
+export function createApp(rawStores: Stores, config: Config, options: AppOptions = {}) {
+  // Every store call is timed and counted (by port and operation) for /metrics.
+  const metrics = createHttpMetrics();
+  const storeMetrics = createStoreMetrics(metrics.registry);
+  const stores = instrumentStores(rawStores, storeMetrics.observe);
+  rememberCacheRate(stores, storeMetrics.cacheRate);
   const secret = config.auth.jwtSecret;
   if (!secret) throw new Error("createApp needs config.auth.jwtSecret");
   const log = options.logger ?? createLogger(config.logLevel);
@@ -85,7 +94,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
     grants: new GrantsMemo(),
     now: options.now ?? Date.now,
   };
-  const metrics = createHttpMetrics();
+  registerOpsGauges(metrics.registry, opsContextFromDeps(deps));
   const permissions = joinPermissionTables(
     SYSTEM_PERMISSIONS,
     ...DOMAINS.map((d) => d.permissions),
@@ -99,6 +108,15 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
   app.use("*", accessLog(log));
   app.use("*", metrics.middleware);
   app.use("*", methodNotAllowedProblems(app));
+  app.use(
+    "*",
+    requestLogSampler({
+      documents: stores.documents,
+      sampleRate: config.ops.requestLogSample,
+      log,
+      now: deps.now,
+    }),
+  );
   app.use("*", secureHeaders());
   app.use(
     "*",

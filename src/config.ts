@@ -63,6 +63,17 @@ const filesLimits = z.string().trim().optional().transform((v, ctx) => {
   }
   return parsed.data;
 });
+const dailyAt = (fallback: string) =>
+  z.string().trim().toLowerCase().optional().transform((v, ctx) => {
+    const text = v === undefined || v === "" ? fallback : v;
+    if (text === "off") return null;
+    const m = text.match(/^([01]\d|2[0-3]):([0-5]\d)$/);
+    if (!m) {
+      ctx.addIssue({ code: "custom", message: 'must be HH:MM (UTC) or "off"' });
+      return z.NEVER;
+    }
+    return { hour: Number(m[1]), minute: Number(m[2]) };
+  });
 
 /** The raw environment: names exactly as users set them. */
 export const EnvSchema = z.object({
@@ -117,6 +128,20 @@ export const EnvSchema = z.object({
   INSIGHTS_MAX_ATTEMPTS: intIn(1, 20, 3),
   INSIGHTS_MAX_BACKOFF_MS: intIn(10, 3_600_000, 5_000),
   INSIGHTS_AUDIO_MAX_BYTES: intIn(1024, 500_000_000, 25_000_000),
+
+  // Ops schedules, daily at HH:MM UTC, or "off".
+  BACKUP_SCHEDULE: dailyAt("03:00"),
+  // Fraction of requests written to the api_request_logs collection (0 = off).
+  REQUEST_LOG_SAMPLE: z.string().trim().optional().transform((v, ctx) => {
+    if (v === undefined || v === "") return 0;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || n > 1) {
+      ctx.addIssue({ code: "custom", message: "must be a number from 0 to 1" });
+      return z.NEVER;
+    }
+    return n;
+  }),
+  PARTITION_SCHEDULE: dailyAt("04:00"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -165,6 +190,13 @@ export interface Config {
   };
   /** Insight jobs: queue and outbox poll interval, processing attempts, audio upload cap. */
   insights: { pollMs: number; maxAttempts: number; maxBackoffMs: number; audioMaxBytes: number };
+  /** Daily ops jobs (UTC); null is off. Only started by main.ts through the ops domain's jobs. */
+  ops: {
+    backupAt: { hour: number; minute: number } | null;
+    partitionsAt: { hour: number; minute: number } | null;
+    /** Fraction of requests logged to the api_request_logs collection; 0 is off. */
+    requestLogSample: number;
+  };
 }
 
 /** Raised when the environment does not parse; the message is one line per bad variable. */
@@ -230,6 +262,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAttempts: e.INSIGHTS_MAX_ATTEMPTS,
       maxBackoffMs: e.INSIGHTS_MAX_BACKOFF_MS,
       audioMaxBytes: e.INSIGHTS_AUDIO_MAX_BYTES,
+    },
+    ops: {
+      backupAt: e.BACKUP_SCHEDULE,
+      partitionsAt: e.PARTITION_SCHEDULE,
+      requestLogSample: e.REQUEST_LOG_SAMPLE,
     },
   };
 }

@@ -30,6 +30,7 @@ import { usersDomain } from "./users/mod.ts";
 import { dashboardsDomain } from "./dashboards/mod.ts";
 import { agentRunsDomain } from "./agent_runs/mod.ts";
 import { insightsDomain } from "./insights/mod.ts";
+import { opsDomain } from "./ops/mod.ts";
 
 export const DOMAINS: readonly Domain[] = [
   authDomain,
@@ -40,6 +41,7 @@ export const DOMAINS: readonly Domain[] = [
   agentRunsDomain,
   filesDomain,
   insightsDomain,
+  opsDomain,
 ];
 
 /** Starts every domain's jobs; the returned function stops them all (in reverse order). */

@@ -87,6 +87,28 @@ export class ReadThroughCache {
     schema: z.ZodType<T>,
     load: () => Promise<T>,
   ): Promise<ReadThroughResult<T>> {
+    const result = await this.#get(namespace, key, ttlMs, schema, load);
+    const counts = this.#hits.get(namespace) ?? { hits: 0, misses: 0 };
+    if (result.hit) counts.hits++;
+    else counts.misses++;
+    this.#hits.set(namespace, counts);
+    return result;
+  }
+
+  /** Hits and misses per namespace since this instance started (admin cache stats). */
+  hitStats(): Record<string, { hits: number; misses: number }> {
+    return Object.fromEntries([...this.#hits].map(([ns, c]) => [ns, { ...c }]));
+  }
+
+  readonly #hits = new Map<string, { hits: number; misses: number }>();
+
+  async #get<T>(
+    namespace: string,
+    key: string,
+    ttlMs: number,
+    schema: z.ZodType<T>,
+    load: () => Promise<T>,
+  ): Promise<ReadThroughResult<T>> {
     await this.#retryPending();
     if (this.#pending.has(namespace)) return { value: await load(), hit: false };
     if (this.#failures !== this.#settled && !(await this.#settleOnce())) {

@@ -6,17 +6,32 @@ import type { StoreHealth } from "../stores/health.ts";
 import { STORE_ROLES } from "../stores/types.ts";
 import { withTimeout } from "../stores/resilience.ts";
 import type { Registry } from "prom-client";
+import { opsContextFromDeps } from "../ops/context.ts";
+import { storeHealth } from "../ops/health.ts";
+import { lastJobs } from "../ops/jobs_status.ts";
 
 const StoreHealthSchema = z.object({
   status: z.enum(["ok", "down"]),
   latency_ms: z.number(),
   adapter: z.string(),
   detail: z.string().optional(),
+  version: z.string().nullable().optional(),
+  pool: z.object({ total: z.number(), idle: z.number(), waiting: z.number() }).nullable()
+    .optional(),
 }).openapi("StoreHealth");
+
+const JobSchema = z.object({
+  state: z.string(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  error: z.string().nullable(),
+}).nullable();
 
 const ReadySchema = z.object({
   status: z.enum(["ok", "degraded"]),
   stores: z.record(z.string(), StoreHealthSchema),
+  /** The last backup and partition runs (a failed one shows here; it does not fail /ready). */
+  jobs: z.object({ backup: JobSchema, partitions: JobSchema }).optional(),
 }).openapi("Readiness");
 
 const health = createRoute({
@@ -79,10 +94,17 @@ export function systemRoutes(deps: Deps, registry: Registry) {
   const app = createRouter();
   app.openapi(health, (c) => c.json({ status: "ok" as const }, 200));
   app.openapi(ready, async (c) => {
-    const stores = await probeStores(deps);
+    const ctx = opsContextFromDeps(deps);
+    const [health, jobs] = await Promise.all([storeHealth(ctx), lastJobs(ctx)]);
+    const stores = Object.fromEntries(
+      health.map(({ role, up: _up, ...h }) => [role, h] as const),
+    );
     const down = Object.values(stores).some((s) => s.status === "down");
     if (down) c.header("Retry-After", "5");
-    return c.json({ status: down ? "degraded" as const : "ok" as const, stores }, down ? 503 : 200);
+    return c.json(
+      { status: down ? "degraded" as const : "ok" as const, stores, jobs },
+      down ? 503 : 200,
+    );
   });
   app.openapi(metrics, async (c) => {
     return c.text(await registry.metrics(), 200, { "Content-Type": registry.contentType });

@@ -33,7 +33,9 @@ export const STANDARD_BUCKETS: readonly StandardBucket[] = [
   {
     name: "backups",
     publicRead: false,
-    lifecycle: [{ prefix: "", expireDays: 90 }],
+    // Backup runs rotate after 90 days; archived partitions (`partitions/…`) follow their own
+    // cold retention (src/ops/partitions.ts), which is longer.
+    lifecycle: [{ prefix: "backups/", expireDays: 90 }],
     retention: "90 days (rotation)",
   },
   {

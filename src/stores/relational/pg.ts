@@ -121,6 +121,7 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
     },
     exec: (sql) => direct.exec(sql),
     health: (): Promise<StoreHealth> => measureHealth("pg", () => pool.query("select 1")),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await pool.end();
     },

@@ -42,5 +42,7 @@ export interface RelationalStore extends Queryable {
   /** Runs a multi-statement script with no parameters (migrations, seed files). */
   exec(sql: string): Promise<void>;
   health(): Promise<StoreHealth>;
+  /** Connections of the pool (server adapter only): open, idle, and callers waiting for one. */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }

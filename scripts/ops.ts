@@ -1,0 +1,60 @@
+// `deno task ops <command>` (and `deno task backup`, `deno task restore ID`): opens the stores the
+// environment selects, as the API does, and runs one ops command over them (src/ops/cli.ts).
+import { ConfigError, loadConfig } from "../src/config.ts";
+import { AppError } from "../src/errors.ts";
+import { createLogger } from "../src/log.ts";
+import { runOpsCli, USAGE } from "../src/ops/cli.ts";
+import { openStores } from "../src/stores/mod.ts";
+
+async function* fileLines(path: string | undefined): AsyncGenerator<string> {
+  const readable = path ? (await Deno.open(path)).readable : Deno.stdin.readable;
+  let rest = "";
+  for await (const chunk of readable.pipeThrough(new TextDecoderStream())) {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop() ?? "";
+    yield* parts;
+  }
+  if (rest) yield rest;
+}
+
+async function main(args: string[]): Promise<number> {
+  if (args.length === 0 || args[0] === "--help") {
+    console.error(USAGE);
+    return 2;
+  }
+  const config = loadConfig(Deno.env.toObject());
+  const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+  if (args[0] === "logs") {
+    const ctxless = { stores: undefined as never, config, log, now: Date.now };
+    return await runOpsCli(ctxless, args, io());
+  }
+  const stores = await openStores(config, log, {
+    signingKey: config.auth.jwtSecret ?? "ops-cli-signs-no-urls",
+  });
+  try {
+    return await runOpsCli({ stores, config, log, now: Date.now }, args, io());
+  } finally {
+    await stores.close();
+  }
+}
+
+function io() {
+  return {
+    out: (line: string) => console.log(line),
+    err: (line: string) => console.error(line),
+    readLine: (p: string) => Promise.resolve(prompt(p)),
+    lines: fileLines,
+  };
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof AppError) {
+      console.error(err.message);
+      Deno.exit(1);
+    }
+    throw err;
+  }
+}

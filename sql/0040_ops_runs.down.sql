@@ -1,0 +1,2 @@
+DROP TABLE partition_runs;
+DROP TABLE backup_runs;
