@@ -12,8 +12,11 @@ import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import { type Authenticator, guard } from "./http/guard.ts";
 import { createHttpMetrics } from "./http/metrics.ts";
 import { createRouter } from "./http/openapi.ts";
+import { withStandardResponses } from "./http/openapi_document.ts";
 import { rateLimit } from "./http/rate_limit.ts";
 import { requestId } from "./http/request_id.ts";
+import { utf8Body } from "./http/utf8_body.ts";
+import { contentSecurityPolicy } from "./http/csp.ts";
 import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissions.ts";
 import type { Deps } from "./http/types.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
@@ -76,6 +79,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
   app.use("*", accessLog(log));
   app.use("*", metrics.middleware);
   app.use("*", secureHeaders());
+  app.use("*", contentSecurityPolicy(["/docs"]));
   app.use(
     "*",
     cors({
@@ -104,6 +108,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
       },
     }),
   );
+  app.use("*", utf8Body());
   app.use(
     "*",
     rateLimit({
@@ -121,13 +126,18 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
   app.route(SIGNED_URL_MOUNT, signedUrlRouter(stores.objects));
   for (const domain of DOMAINS) app.route(domain.mount, domain.routes(deps));
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "polystore API",
-      version: "0.1.0",
-      description: "One HTTP API over relational, document, graph, cache and object stores.",
-    },
+  // Generated once, on first ask, from every route's zod definitions plus the standard answers.
+  let document: object | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= withStandardResponses(app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "polystore API",
+        version: "0.1.0",
+        description: "One HTTP API over relational, document, graph, cache and object stores.",
+      },
+    }));
+    return c.json(document);
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
