@@ -64,7 +64,11 @@ const loginRoute = createRoute({
       },
     },
   },
-  responses: { 200: tokenAnswer, 401: problem("Wrong e-mail or password") },
+  responses: {
+    200: tokenAnswer,
+    401: problem("Wrong e-mail or password"),
+    415: problem("The body is neither JSON nor the form"),
+  },
 });
 
 const refreshRoute = createRoute({
@@ -80,7 +84,11 @@ const refreshRoute = createRoute({
       },
     },
   },
-  responses: { 200: tokenAnswer, 401: problem("Invalid, expired, revoked or reused token") },
+  responses: {
+    200: tokenAnswer,
+    401: problem("Invalid, expired, revoked or reused token"),
+    415: problem("The body is neither JSON nor the form"),
+  },
 });
 
 const logoutRoute = createRoute({

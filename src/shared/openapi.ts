@@ -47,7 +47,7 @@ export function problems<S extends number>(...statuses: S[]) {
  */
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50 }),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, "invalid cursor").optional(),
 };
 
 export const UuidParam = z.object({
@@ -70,3 +70,10 @@ export const IfMatchHeader = z.object({
     description: "The ETag last read; 412 when the resource changed since",
   }),
 });
+
+/**
+ * An e-mail address as the server checks it (zod's rule), with that rule's pattern in the
+ * document so that clients and fuzzers send what the server accepts.
+ */
+export const emailString = (max = 255) =>
+  z.email().max(max).openapi({ pattern: z.regexes.email.source });

@@ -3,7 +3,10 @@
 // 503 on the API, and problem+json on every error response.
 import assert from "node:assert/strict";
 import { standardStatuses, withStandardResponses } from "../../src/http/openapi_document.ts";
-import { apiTest, json } from "../support/api.ts";
+import { z } from "@hono/zod-openapi";
+import { ROLE_NAMES } from "../../src/auth/roles.ts";
+import { money } from "../../src/crm/columns.ts";
+import { apiTest, createUser, json } from "../support/api.ts";
 
 interface Op {
   requestBody?: { content?: Record<string, unknown> };
@@ -72,3 +75,68 @@ apiTest("/openapi.json: every operation documents the standard answers", async (
     assert.deepEqual(gaps, []);
   });
 });
+
+Deno.test("money takes every multiple of 0.01 a client can send, up to float rounding", () => {
+  const value = money().value;
+  for (const ok of [0, 0.07, 0.1 + 0.2, 12345678.91, 9999999999.99, 99 * 0.01]) {
+    assert.ok(value.safeParse(ok).success, String(ok));
+  }
+  for (const bad of [0.075, 9999999999.991, -0.01]) {
+    assert.ok(!value.safeParse(bad).success, String(bad));
+  }
+});
+
+apiTest("/openapi.json: request schemas say what the server validates", async (t, api) => {
+  const doc = await json<{
+    paths: Record<string, Record<string, { parameters?: { name: string; schema: Schema }[] }>>;
+    components: { schemas: Record<string, Schema> };
+  }>(await api.request("GET", "/openapi.json"));
+  const param = (path: string, name: string) =>
+    doc.paths[path].get.parameters?.find((p) => p.name === name)?.schema;
+
+  await t.step("limit is an integer 1-200 and cursor base64url, on every list", () => {
+    for (const path of ["/api/v1/companies", "/api/v1/users", "/api/v1/dashboards"]) {
+      const limit = param(path, "limit");
+      assert.equal(limit?.type, "integer", path);
+      assert.equal(limit?.minimum, 1, path);
+      assert.equal(limit?.maximum, 200, path);
+      assert.equal(limit?.pattern, undefined, path);
+      assert.equal(param(path, "cursor")?.pattern, "^[A-Za-z0-9_-]+$", path);
+    }
+  });
+
+  await t.step("PATCH bodies need a field; money is a multiple of 0.01", () => {
+    const s = doc.components.schemas;
+    assert.equal(s.CompanyPatch.minProperties, 1);
+    assert.equal(s.InvoiceCreate.properties?.total.multipleOf, 0.01);
+  });
+
+  await t.step("e-mail carries the pattern the server checks; roles are an enum", () => {
+    const s = doc.components.schemas;
+    assert.equal(s.RegisterRequest.properties?.email.pattern, z.regexes.email.source);
+    assert.equal(s.ContactCreate.properties?.email.pattern, z.regexes.email.source);
+    assert.deepEqual(s.GrantRoleRequest.properties?.role.enum, [...ROLE_NAMES]);
+  });
+
+  await t.step("the server answers the documented limit bounds as documented", async () => {
+    const admin = await createUser(api, { roles: ["admin"] });
+    for (const [limit, status] of [["1", 200], ["200", 200], ["0", 422], ["201", 422]] as const) {
+      const res = await api.request("GET", `/api/v1/companies?limit=${limit}`, {
+        token: admin.token,
+      });
+      await res.body?.cancel();
+      assert.equal(res.status, status, limit);
+    }
+  });
+});
+
+interface Schema {
+  type?: string | string[];
+  minimum?: number;
+  maximum?: number;
+  pattern?: string;
+  multipleOf?: number;
+  minProperties?: number;
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+}
