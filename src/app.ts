@@ -108,7 +108,7 @@ export function createApp(stores: Stores, config: Config, options: AppOptions = 
       },
     }),
   );
-  app.use("*", utf8Body());
+  app.use("*", utf8Body([`${SIGNED_URL_MOUNT}/`]));
   app.use(
     "*",
     rateLimit({

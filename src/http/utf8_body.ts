@@ -15,11 +15,15 @@ export function isTextBody(contentType: string | undefined): boolean {
     type === "application/x-www-form-urlencoded";
 }
 
-/** The middleware: reads text bodies once (Hono caches them for the validators) and checks them. */
-export function utf8Body(): MiddlewareHandler<AppEnv> {
+/**
+ * The middleware: reads text bodies once (Hono caches them for the validators) and checks them.
+ * Paths under `skip` (object uploads, stored byte for byte whatever their type) are left alone.
+ */
+export function utf8Body(skip: readonly string[] = []): MiddlewareHandler<AppEnv> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   return async function utf8Body(c, next) {
-    if (c.req.raw.body !== null && isTextBody(c.req.header("Content-Type"))) {
+    const skipped = skip.some((prefix) => c.req.path.startsWith(prefix));
+    if (!skipped && c.req.raw.body !== null && isTextBody(c.req.header("Content-Type"))) {
       const bytes = await c.req.arrayBuffer();
       try {
         decoder.decode(bytes);
