@@ -20,8 +20,11 @@ import { createStoreMetrics, registerOpsGauges, rememberCacheRate } from "./ops/
 import { opsContextFromDeps } from "./ops/context.ts";
 import { requestLogSampler } from "./ops/request_log.ts";
 import { createRouter } from "./http/openapi.ts";
+import { withStandardResponses } from "./http/openapi_document.ts";
 import { rateLimit } from "./http/rate_limit.ts";
 import { requestId } from "./http/request_id.ts";
+import { utf8Body } from "./http/utf8_body.ts";
+import { contentSecurityPolicy } from "./http/csp.ts";
 import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissions.ts";
 import type { Deps } from "./http/types.ts";
 import {
@@ -118,6 +121,7 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
     }),
   );
   app.use("*", secureHeaders());
+  app.use("*", contentSecurityPolicy(["/docs"]));
   app.use(
     "*",
     cors({
@@ -146,6 +150,7 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
     "*",
     (c, next) => isStreamedUpload(c.req.method, c.req.path) ? next() : limitBody(c, next),
   );
+  app.use("*", utf8Body([`${SIGNED_URL_MOUNT}/`]));
   app.use(
     "*",
     rateLimit({
@@ -163,13 +168,18 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
   app.route(SIGNED_URL_MOUNT, signedUrlRouter(stores.objects));
   for (const domain of DOMAINS) app.route(domain.mount, domain.routes(deps));
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "polystore API",
-      version: "0.1.0",
-      description: "One HTTP API over relational, document, graph, cache and object stores.",
-    },
+  // Generated once, on first ask, from every route's zod definitions plus the standard answers.
+  let document: object | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= withStandardResponses(app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "polystore API",
+        version: "0.1.0",
+        description: "One HTTP API over relational, document, graph, cache and object stores.",
+      },
+    }));
+    return c.json(document);
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -5,9 +5,12 @@
  */
 import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords/passwords.ts";
+import { isCommonPassword } from "../shared/common_passwords.ts";
+import { emailString } from "../shared/openapi.ts";
 
-const email = z.email().max(255).openapi({ example: "ana@example.com" });
-const newPassword = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
+const email = emailString(255).openapi({ example: "ana@example.com" });
+const newPassword = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH)
+  .refine((p) => !isCommonPassword(p), "is one of the most common passwords; choose another");
 // Login takes any string up to the cap: a format rule would answer differently from a wrong
 // password, and old accounts may predate today's length rule.
 const anyPassword = z.string().min(1).max(PASSWORD_MAX_LENGTH);

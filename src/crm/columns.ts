@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
+import { emailString } from "../shared/openapi.ts";
 
 /** The SQL families the engine knows how to filter, sort and bind. */
 export type Kind =
@@ -111,7 +112,7 @@ export function text(max?: number, format?: StringSchema): Column {
 }
 
 /** A varchar holding an e-mail address. */
-export const email = (max = 255) => text(max, z.email());
+export const email = (max = 255) => text(max, emailString(max));
 /** A varchar holding an absolute http(s) URL. */
 export const url = (max = 500) => text(max, z.url({ protocol: /^https?$/ }));
 /** ISO 4217 currency code, e.g. BRL. */
@@ -139,10 +140,12 @@ export function decimal(precision: number, scale: number, min?: number, max?: nu
   let s = z.number().gt(-limit).lt(limit);
   if (min !== undefined) s = s.min(min);
   if (max !== undefined) s = s.max(max);
-  const checked = s.refine(
-    (v) => Math.abs(Math.round(v * factor) - v * factor) < 1e-6,
-    `at most ${scale} decimal places`,
-  );
+  // A multiple of 10^-scale up to float rounding, relative to the size (JSON Schema's multipleOf,
+  // which the document states, so that a client's 9999999999.99 is not refused for its last bit).
+  const checked = s.refine((v) => {
+    const x = v * factor;
+    return Math.abs(Math.round(x) - x) <= 8 * Number.EPSILON * Math.max(1, Math.abs(x));
+  }, `at most ${scale} decimal places`).openapi({ multipleOf: 10 ** -scale });
   return new Column("numeric", checked);
 }
 

@@ -190,12 +190,15 @@ export function defineResource(spec: ResourceSpec): Resource {
 
   const filterParams = new Map<string, { column: string; op: "eq" | "gte" | "lte" }>();
   const query: Record<string, z.ZodOptional<z.ZodType<string>>> = {
-    limit: z.string().regex(/^\d{1,3}$/, "expected an integer").optional().openapi({
+    // An integer 1-200 (documented as such), handed on as text like every other parameter.
+    limit: z.coerce.number().int().min(1).max(200).transform(String).optional().openapi({
       description: "Page size, 1-200 (default 50)",
     }),
-    cursor: z.string().max(2000).optional().openapi({
-      description: "Opaque cursor from the previous page's next_cursor",
-    }),
+    cursor: z.string().min(1).max(2000).regex(/^[A-Za-z0-9_-]+$/, "not a cursor from this API")
+      .optional().openapi({
+        description: "Opaque cursor (base64url) from the previous page's next_cursor, with the " +
+          "same sort and q",
+      }),
     sort: z.enum(spec.sorts.flatMap((s) => [s, `-${s}`]) as [string, ...string[]]).optional()
       .openapi({ description: `Sort field; "-" for descending (default ${spec.defaultSort})` }),
   };
@@ -239,7 +242,9 @@ export function defineResource(spec: ResourceSpec): Resource {
     >,
     patchSchema: z.strictObject(patch)
       .refine((o) => Object.keys(o).length > 0, "give at least one field to change")
-      .openapi(`${spec.name}Patch`) as unknown as z.ZodType<Record<string, unknown>>,
+      .openapi(`${spec.name}Patch`, { minProperties: 1 }) as unknown as z.ZodType<
+        Record<string, unknown>
+      >,
     querySchema: z.strictObject(query) as unknown as QuerySchema,
     filterParams,
     permissionFor: (op) => spec.permissions?.[op] ?? [spec.permission, actionOf[op]],

@@ -69,7 +69,7 @@ export function problems<S extends number>(
  */
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50 }),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, "invalid cursor").optional(),
 };
 
 export const UuidParam = z.object({
@@ -93,3 +93,10 @@ export const IfMatchHeader = z.object({
       "since. Optional: without it the change is applied unconditionally.",
   }),
 });
+
+/**
+ * An e-mail address as the server checks it: zod's e-mail rule, stated as its pattern (and no
+ * `format: email`, whose validators differ from it) so that the document says exactly that rule.
+ */
+export const emailString = (max = 255) =>
+  z.string().regex(z.regexes.email, "Invalid email address").max(max);

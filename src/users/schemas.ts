@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ROLE_NAMES, UserProfileSchema } from "../auth/mod.ts";
+import { PageQuery } from "../shared/openapi.ts";
 
 const role = z.enum(ROLE_NAMES);
 
@@ -21,7 +22,7 @@ export const AdminUserListSchema = z.object({
 // Strict, as the CRM lists: an unknown parameter is a 422 naming it rather than silently ignored.
 export const ListUsersQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: PageQuery.cursor,
   role: role.optional(),
   q: z.string().trim().min(1).max(100).optional(),
 });
