@@ -2,7 +2,7 @@
 // partitioned tables, rows already parked in the default partition move into their month, a second
 // run (or a concurrent one) changes nothing.
 import assert from "node:assert/strict";
-import { ensurePartitions, monthsFrom } from "../src/system/partitions.ts";
+import { ensurePartitions, monthsFrom } from "../src/ops/partition_upkeep.ts";
 import { apiTest } from "./support/api.ts";
 
 Deno.test("monthsFrom crosses the year in UTC", () => {

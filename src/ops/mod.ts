@@ -35,6 +35,8 @@ export {
   scanCacheKeys,
 } from "./cache_inspect.ts";
 export { storeHealth } from "./health.ts";
+export { lastJobs } from "./jobs_status.ts";
+export { startPartitionUpkeep } from "./partition_upkeep.ts";
 
 export const opsDomain: Domain = {
   name: "ops",

@@ -6,7 +6,7 @@
  * @module
  */
 import { conflict, unprocessable } from "../errors.ts";
-import { ensurePartitions as ensureMonths, PARTITIONED_TABLES } from "../system/partitions.ts";
+import { ensurePartitions as ensureMonths, PARTITIONED_TABLES } from "./partition_upkeep.ts";
 import { inspectPart, writePart } from "./backup/parts.ts";
 import { BACKUP_BUCKET } from "./backup/parts.ts";
 import { dumpTable, tableInfo } from "./backup/relational.ts";

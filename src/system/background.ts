@@ -4,7 +4,7 @@
 import type { Logger } from "../log.ts";
 import { ensureStandardBuckets } from "../stores/objects/buckets.ts";
 import type { Stores } from "../stores/types.ts";
-import { startPartitionUpkeep } from "./partitions.ts";
+import { startPartitionUpkeep } from "../ops/mod.ts";
 
 const PARTITIONS_EVERY_MS = 6 * 60 * 60 * 1000;
 

@@ -6,9 +6,7 @@ import type { StoreHealth } from "../stores/health.ts";
 import { STORE_ROLES } from "../stores/types.ts";
 import { withTimeout } from "../stores/resilience.ts";
 import type { Registry } from "prom-client";
-import { opsContextFromDeps } from "../ops/context.ts";
-import { storeHealth } from "../ops/health.ts";
-import { lastJobs } from "../ops/jobs_status.ts";
+import { lastJobs, opsContextFromDeps, storeHealth } from "../ops/mod.ts";
 
 const StoreHealthSchema = z.object({
   status: z.enum(["ok", "down"]),

@@ -256,7 +256,8 @@ Deno.test("objects folder: ensureStandardBuckets sets access and lifecycle", asy
     assert.equal(await store.isPublicRead("avatars"), true);
     assert.equal(await store.isPublicRead("contracts"), false);
     assert.deepEqual(await store.getLifecycle("exports"), [{ prefix: "", expireDays: 30 }]);
-    assert.deepEqual(await store.getLifecycle("backups"), [{ prefix: "", expireDays: 90 }]);
+    // Backup runs rotate; archived partitions (partitions/…) keep their longer cold retention.
+    assert.deepEqual(await store.getLifecycle("backups"), [{ prefix: "backups/", expireDays: 90 }]);
     assert.deepEqual(await store.getLifecycle("temp"), [{ prefix: "", expireDays: 1 }]);
     assert.deepEqual(await store.getLifecycle("contracts"), []);
     assert.equal(STANDARD_BUCKETS.length, 7);

@@ -1,7 +1,6 @@
 /**
  * Domain boundaries: a file in one domain folder of `src/` imports nothing of another domain but
- * that domain's public module when it is auth (`src/auth/mod.ts`); shared code lives in the shared
- * folders. So no domain mounts another, and a domain's internals can move without breaking others.
+ * that domain's public module (`src/<domain>/mod.ts`); shared code lives in the shared folders. So no domain mounts another, and a domain's internals can move without breaking others.
  *
  * @module
  */
@@ -11,8 +10,8 @@ import { posix } from "node:path";
 const SRC = new URL("../../src/", import.meta.url);
 /** Folders of src/ that are not domains: every domain may import them. */
 const SHARED = new Set(["http", "shared", "stores", "audit", "caching"]);
-/** The only files of another domain a domain may import. */
-const PUBLIC_MODULES = new Set(["auth/mod.ts"]);
+/** The only file of another domain a domain may import: its public module. */
+const isPublicModule = (target: string) => /^[a-z_]+\/mod\.ts$/.test(target);
 const SOURCE = /\.(ts|tsx)$/;
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.{1,2}\/[^"']+)["']/g;
 
@@ -31,7 +30,7 @@ export function violation(path: string, spec: string): string | null {
   const target = posix.normalize(posix.join(posix.dirname(path), spec));
   if (target.startsWith("../")) return null; // outside src/ (not expected, not a domain)
   const to = target.split("/")[0];
-  if (!target.includes("/") || to === from || SHARED.has(to) || PUBLIC_MODULES.has(target)) {
+  if (!target.includes("/") || to === from || SHARED.has(to) || isPublicModule(target)) {
     return null;
   }
   return `src/${path} imports src/${target} (domain ${to}'s internals)`;
