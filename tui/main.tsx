@@ -59,7 +59,11 @@ async function main(argv: string[]): Promise<number> {
   await migrateUp(stores.relational, await loadMigrations());
   const client = directClient({ stores, config: cfg, log, now: () => Date.now() }, {
     target: describeTarget(cfg),
-    consistency: consistencySource(stores, log),
+    consistency: consistencySource(
+      stores,
+      log,
+      args.apiUrl && args.token ? { url: args.apiUrl, token: args.token } : null,
+    ),
     close: () => stores.close(),
     apiUrl: args.apiUrl,
   });
