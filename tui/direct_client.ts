@@ -21,6 +21,7 @@ import type { BackupRun } from "../src/ops/mod.ts";
 import type {
   BackupDetail,
   BackupRow,
+  CacheStatsView,
   ConsistencySource,
   OpsClient,
   StoreProgress,
@@ -45,6 +46,11 @@ export function directClient(
     close: () => Promise<void>;
     /** Base URL of a running API whose /metrics the Health screen reads. */
     apiUrl?: string | null;
+    /**
+     * Cache stats from elsewhere (the API's, whose read-through counters this process lacks);
+     * by default the stores' own figures with no hit ratios.
+     */
+    cacheStats?: (() => Promise<CacheStatsView>) | null;
   },
 ): OpsClient {
   // Verify results of this session: the catalogue does not keep them.
@@ -117,6 +123,7 @@ export function directClient(
       return (await deleteCacheKeys(ctx, { pattern, confirmCount: matched })).deleted;
     },
     async cacheStats() {
+      if (opts.cacheStats) return await opts.cacheStats();
       const s = await cacheStats(ctx);
       return {
         keys: s.keys,
@@ -127,6 +134,7 @@ export function directClient(
           misses: n.misses,
           ratio: n.hit_ratio,
         })),
+        ratios_from: null,
       };
     },
     listPartitions: () => listPartitions(ctx),

@@ -45,6 +45,11 @@ export interface CacheStatsView {
   readonly keys: number | null;
   readonly memory_bytes: number | null;
   readonly namespaces: readonly NamespaceRatio[];
+  /**
+   * Whose read-through counters `namespaces` holds: the API's URL, or null for this process,
+   * which reads nothing through the cache (so it has none).
+   */
+  readonly ratios_from: string | null;
 }
 
 export interface PartitionRow {
