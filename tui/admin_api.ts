@@ -5,6 +5,8 @@
  *
  * @module
  */
+import type { CacheStats } from "../src/ops/mod.ts";
+import { cacheStatsView } from "./direct_client.ts";
 import type { CacheStatsView } from "./ops_client.ts";
 
 /** A running API and an admin's bearer token. */
@@ -42,26 +44,8 @@ function problemReason(text: string): string {
   return text.slice(0, 200) || "no reason given";
 }
 
-interface ApiCacheStats {
-  keys: number;
-  memory_bytes: number;
-  namespaces: { namespace: string; hits: number; misses: number; hit_ratio: number | null }[];
-}
-
 /** `GET /api/v1/admin/cache/stats`: the API process's read-through hit ratio per namespace. */
 export function apiCacheStats(api: ApiTarget): () => Promise<CacheStatsView> {
-  return async () => {
-    const s = await callApi<ApiCacheStats>(api, "GET", "/api/v1/admin/cache/stats");
-    return {
-      keys: s.keys,
-      memory_bytes: s.memory_bytes,
-      namespaces: s.namespaces.map((n) => ({
-        namespace: n.namespace,
-        hits: n.hits,
-        misses: n.misses,
-        ratio: n.hit_ratio,
-      })),
-      ratios_from: api.url,
-    };
-  };
+  return async () =>
+    cacheStatsView(await callApi<CacheStats>(api, "GET", "/api/v1/admin/cache/stats"), api.url);
 }

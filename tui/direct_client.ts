@@ -17,7 +17,7 @@ import {
   storeHealth,
   verifyBackup,
 } from "../src/ops/mod.ts";
-import type { BackupRun } from "../src/ops/mod.ts";
+import type { BackupRun, CacheStats } from "../src/ops/mod.ts";
 import type {
   BackupDetail,
   BackupRow,
@@ -29,6 +29,21 @@ import type {
 import { archivePartitions } from "../src/ops/mod.ts";
 
 const ROLES = ["relational", "documents", "graph", "cache", "objects"] as const;
+
+/** The ops services' cache stats (the API answers the same shape) as the Cache screen shows them. */
+export function cacheStatsView(s: CacheStats, ratiosFrom: string | null): CacheStatsView {
+  return {
+    keys: s.keys,
+    memory_bytes: s.memory_bytes,
+    namespaces: s.namespaces.map((n) => ({
+      namespace: n.namespace,
+      hits: n.hits,
+      misses: n.misses,
+      ratio: n.hit_ratio,
+    })),
+    ratios_from: ratiosFrom,
+  };
+}
 
 function progressOf(run: BackupRun): StoreProgress[] {
   return ROLES.map((store) => {
@@ -124,18 +139,7 @@ export function directClient(
     },
     async cacheStats() {
       if (opts.cacheStats) return await opts.cacheStats();
-      const s = await cacheStats(ctx);
-      return {
-        keys: s.keys,
-        memory_bytes: s.memory_bytes,
-        namespaces: s.namespaces.map((n) => ({
-          namespace: n.namespace,
-          hits: n.hits,
-          misses: n.misses,
-          ratio: n.hit_ratio,
-        })),
-        ratios_from: null,
-      };
+      return cacheStatsView(await cacheStats(ctx), null);
     },
     listPartitions: () => listPartitions(ctx),
     async ensurePartitions(monthsAhead) {
