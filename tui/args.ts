@@ -5,6 +5,8 @@ export const USAGE = `usage: deno task tui [--read-only] [--refresh MS] [--log F
   --refresh MS  health refresh period in milliseconds (default 2000, 250..60000)
   --log FILE    append the stores' JSON log lines to FILE (default: no log)
   --api URL     a running API whose /metrics Health shows (req/s, p99, RSS)
+  --token JWT   with --api: an admin's access token; Consistency then uses the API's
+                /api/v1/admin/consistency routes (repairs audited there) instead of the stores
 Stores come from the same environment as the API (DATABASE_URL, REDIS_URL, …, DATA_DIR).`;
 
 export interface TuiArgs {
@@ -13,6 +15,7 @@ export interface TuiArgs {
   readonly logFile: string | null;
   readonly help: boolean;
   readonly apiUrl: string | null;
+  readonly token: string | null;
 }
 
 export function parseArgs(argv: readonly string[]): TuiArgs | { error: string } {
@@ -21,6 +24,7 @@ export function parseArgs(argv: readonly string[]): TuiArgs | { error: string } 
   let logFile: string | null = null;
   let help = false;
   let apiUrl: string | null = null;
+  let token: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => inline ?? argv[++i];
@@ -40,7 +44,12 @@ export function parseArgs(argv: readonly string[]): TuiArgs | { error: string } 
       const v = value() ?? "";
       if (!/^https?:\/\/\S+$/.test(v)) return { error: "--api needs an http(s) URL" };
       apiUrl = v;
+    } else if (flag === "--token") {
+      const v = value() ?? "";
+      if (!/^[\w.~+/=-]+$/.test(v)) return { error: "--token needs a bearer token" };
+      token = v;
     } else return { error: `unknown argument ${argv[i]}` };
   }
-  return { readOnly, refreshMs, logFile, help, apiUrl };
+  if (token !== null && apiUrl === null) return { error: "--token needs --api URL" };
+  return { readOnly, refreshMs, logFile, help, apiUrl, token };
 }

@@ -10,6 +10,7 @@ import { loadMigrations } from "../src/migrate/files.ts";
 import { migrateUp } from "../src/migrate/runner.ts";
 import { loadOrCreateSecret } from "../src/secret_file.ts";
 import { openStores } from "../src/stores/mod.ts";
+import { apiCacheStats } from "./admin_api.ts";
 import { App } from "./app.tsx";
 import { parseArgs, USAGE } from "./args.ts";
 import { consistencySource } from "./consistency_source.ts";
@@ -57,9 +58,13 @@ async function main(argv: string[]): Promise<number> {
   console.log(`polystore tui: opening stores (${describeTarget(cfg)})…`);
   const stores = await openStores(cfg, log, { signingKey: jwtSecret });
   await migrateUp(stores.relational, await loadMigrations());
+  // With an admin token the API answers what only it knows (its read-through hit counters) and
+  // does the consistency repair itself, audited; everything else goes to the stores directly.
+  const api = args.apiUrl && args.token ? { url: args.apiUrl, token: args.token } : null;
   const client = directClient({ stores, config: cfg, log, now: () => Date.now() }, {
     target: describeTarget(cfg),
-    consistency: consistencySource(stores, log),
+    consistency: consistencySource(stores, log, api),
+    cacheStats: api ? apiCacheStats(api) : null,
     close: () => stores.close(),
     apiUrl: args.apiUrl,
   });

@@ -2,6 +2,7 @@
  * The one interface the TUI screens consume: what an operator can see and do. Screens never touch
  * stores or ops services themselves, so tests drive them with in-test clients. @module
  */
+import type { ConsistencyReport, RepairResult } from "../src/insights/mod.ts";
 
 /** One store's live status, as the Health screen shows it. */
 export interface StoreStatus {
@@ -44,6 +45,11 @@ export interface CacheStatsView {
   readonly keys: number | null;
   readonly memory_bytes: number | null;
   readonly namespaces: readonly NamespaceRatio[];
+  /**
+   * Whose read-through counters `namespaces` holds: the API's URL, or null for this process,
+   * which reads nothing through the cache (so it has none).
+   */
+  readonly ratios_from: string | null;
 }
 
 export interface PartitionRow {
@@ -97,21 +103,8 @@ export interface RestoreResult {
   readonly detail: string;
 }
 
-/** Types of src/insights/mod.ts (not on this branch yet); see tui/consistency_source.ts. */
-export interface ConsistencyReport {
-  outbox_backlog: number;
-  oldest_outbox_age_ms: number | null;
-  missing_in_graph: string[];
-  missing_in_documents: string[];
-  version_mismatches: string[];
-  drift: number;
-  checked_at: string;
-}
-
-export interface RepairResult {
-  repaired: number;
-  report: ConsistencyReport;
-}
+/** The insights consistency report and repair outcome, as the service and the API give them. */
+export type { ConsistencyReport, RepairResult } from "../src/insights/mod.ts";
 
 /** Every operation the TUI performs. A method may reject; screens show the reason. */
 export interface OpsClient {

@@ -88,18 +88,10 @@ export async function deleteUpload(db: Queryable, id: string): Promise<void> {
   await db.query("delete from file_uploads where id = $1", [id]);
 }
 
-export interface NewFile {
-  id: string;
-  bucket: string;
-  key: string;
-  filename: string;
-  size: number;
-  content_type: string;
-  sha256: string;
-  entity_type: string;
-  entity_id: string;
+/** A `files` row to insert: what the database fills in is left out; the uploader is known. */
+export type NewFile = Omit<FileRow, "uploaded_by" | "created_at" | "deleted_at" | "cursor_ts"> & {
   uploaded_by: string;
-}
+};
 
 export async function insertFile(db: Queryable, f: NewFile): Promise<FileRow> {
   const r = await db.query<FileRow>(

@@ -13,6 +13,7 @@ import { notFound, unprocessable } from "../errors.ts";
 import type { Deps } from "../http/types.ts";
 import type { KeysetPosition } from "../shared/keyset_cursor.ts";
 import { hasLocalSigning } from "../stores/objects/capabilities.ts";
+import type { Queryable } from "../stores/relational/port.ts";
 import { encodeKeyPath } from "../stores/objects/keys.ts";
 import { assertEntityAccess, companyScope } from "./entities.ts";
 import { fileTooLarge, typeNotAccepted } from "./errors.ts";
@@ -156,7 +157,7 @@ export async function completeUpload(
   }
   return await db.transaction(async (tx) => {
     if ((await repo.takeUpload(tx, id)) === null) throw notFound(`No pending upload ${id}`);
-    const row = await repo.insertFile(tx, {
+    const file = await recordFile(tx, actor, {
       id,
       bucket: upload.bucket,
       key: upload.key,
@@ -169,14 +170,20 @@ export async function completeUpload(
       uploaded_by: principal.userId,
     });
     await repo.deleteUpload(tx, id);
-    await recordAudit(tx, actor, {
-      action: "file.create",
-      resourceType: "files",
-      resourceId: id,
-      newValues: publicFile(row),
-    });
-    return publicFile(row);
+    return file;
   });
+}
+
+/** Inserts the `files` row and its `file.create` audit row (in the caller's transaction). */
+async function recordFile(tx: Queryable, actor: AuditActor, file: repo.NewFile) {
+  const row = await repo.insertFile(tx, file);
+  await recordAudit(tx, actor, {
+    action: "file.create",
+    resourceType: "files",
+    resourceId: file.id,
+    newValues: publicFile(row),
+  });
+  return publicFile(row);
 }
 
 export interface DirectUpload {
@@ -231,8 +238,8 @@ export async function directUpload(
     throw err;
   }
   try {
-    return await db.transaction(async (tx) => {
-      const row = await repo.insertFile(tx, {
+    return await db.transaction((tx) =>
+      recordFile(tx, actor, {
         id,
         bucket: req.bucket,
         key,
@@ -243,15 +250,8 @@ export async function directUpload(
         entity_type: req.entity_type,
         entity_id: req.entity_id,
         uploaded_by: principal.userId,
-      });
-      await recordAudit(tx, actor, {
-        action: "file.create",
-        resourceType: "files",
-        resourceId: id,
-        newValues: publicFile(row),
-      });
-      return publicFile(row);
-    });
+      })
+    );
   } catch (err) {
     // No row, so no object either: it would only be an orphan.
     await deps.stores.objects.remove(req.bucket, key).catch(() => false);

@@ -29,7 +29,7 @@ Deno.test({
       let f = plain(await until(ui.lastFrame, (f) => f.includes("perm:user:00"), "first page"));
       assert.match(f, /perm:user:00\s+string\s+15m0s\s+\d+ B/);
       assert.match(f, /page 1 · more \(n\)/);
-      assert.match(f, /perms 90\.0%/, "hit ratio per namespace");
+      assert.match(f, /perms\s+90\.0%\s+9\/10/, "hit ratio per namespace");
       ui.stdin.write("n");
       f = plain(await until(ui.lastFrame, (f) => f.includes("page 2"), "second page"));
       assert.ok(!f.includes("perm:user:00"));
@@ -37,6 +37,50 @@ Deno.test({
       assert.ok(state.calls.some((c) => c.startsWith("scan * ") && !c.endsWith("null")));
       ui.stdin.write("b");
       await until(ui.lastFrame, (f) => f.includes("page 1") && f.includes("perm:user:00"), "back");
+      ui.unmount();
+    });
+
+    await t.step(
+      "hit ratios per namespace family, the most read first, two to a line",
+      async () => {
+        const state = seeded();
+        const id = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+        state.namespaces = [
+          { namespace: `user:${id(1)}:permissions`, hits: 30, misses: 10, ratio: 0.75 },
+          { namespace: `user:${id(2)}:permissions`, hits: 50, misses: 10, ratio: 50 / 60 },
+          { namespace: `insight:${id(3)}`, hits: 1, misses: 3, ratio: 0.25 },
+          { namespace: "pipeline_stages:list", hits: 0, misses: 2, ratio: 0 },
+          { namespace: `insights:stats:${id(4)}`, hits: 1, misses: 0, ratio: 1 },
+          { namespace: `dashboard:${id(5)}:summary`, hits: 0, misses: 0, ratio: null },
+        ];
+        const ui = render(<App client={fakeClient(state)} initialScreen={CACHE} />);
+        const f = plain(
+          await until(ui.lastFrame, (f) => f.includes("user:*:permissions"), "stats"),
+        );
+        assert.match(f, /read-through hit ratio per namespace \(API http:\/\/api\.test\)/);
+        const lines = f.split("\n");
+        const first = lines.findIndex((l) => l.includes("user:*:permissions"));
+        // Two cells a line at 80 columns, two lines: the fourth cell says what is left out.
+        assert.match(
+          lines[first],
+          /user:\*:permissions\s+80\.0%\s+80\/100\s+insight:\*\s+25\.0%\s+1\/4/,
+        );
+        assert.match(lines[first + 1], /pipeline_stages:list\s+0\.0%\s+0\/2\s+\+2 more/);
+        assert.ok(lines.slice(first - 1, first + 2).every((l) => l.length < 80), "fits 80 columns");
+        assert.ok(!f.includes(id(1)), "ids are folded into families");
+        ui.unmount();
+      },
+    );
+
+    await t.step("without the API's counters it says where they are", async () => {
+      const state = seeded();
+      state.namespaces = [];
+      const ui = render(<App client={fakeClient(state)} initialScreen={CACHE} />);
+      await until(
+        ui.lastFrame,
+        (f) => f.includes("this process reads nothing through the cache; see --api/--token"),
+        "note",
+      );
       ui.unmount();
     });
 

@@ -10,6 +10,7 @@ import type {
   CacheStatsView,
   CacheValue,
   ConsistencySource,
+  NamespaceRatio,
   OpsClient,
   PartitionRow,
   StoreStatus,
@@ -26,6 +27,8 @@ export interface FakeState {
   failBackup: string | null;
   consistency: ConsistencySource | null;
   metrics: (() => Promise<string>) | null;
+  /** What cacheStats reports as the API's read-through counters (none: this process's). */
+  namespaces: NamespaceRatio[];
 }
 
 export const ROLES = ["relational", "documents", "graph", "cache", "objects"];
@@ -45,6 +48,7 @@ export function fakeState(): FakeState {
     failBackup: null,
     consistency: null,
     metrics: null,
+    namespaces: [{ namespace: "perms", hits: 9, misses: 1, ratio: 0.9 }],
   };
 }
 
@@ -109,7 +113,8 @@ export function fakeClient(state: FakeState): OpsClient {
       return Promise.resolve({
         keys: state.cache.size,
         memory_bytes: 2048,
-        namespaces: [{ namespace: "perms", hits: 9, misses: 1, ratio: 0.9 }],
+        namespaces: state.namespaces,
+        ratios_from: state.namespaces.length > 0 ? "http://api.test" : null,
       });
     },
     listPartitions: () => Promise.resolve(state.partitions.map((p) => ({ ...p }))),

@@ -21,7 +21,12 @@ Deno.test({
       await pane.keys("3");
       await pane.waitFor(/partition\(s\) · rows waiting in default partitions/);
       await pane.keys("5");
-      await pane.waitFor("consistency service not installed");
+      s = await pane.waitFor(/drift\s+\d+/);
+      assert.match(s, /outbox backlog\s+0\s+oldest -/);
+      await pane.keys("x");
+      await pane.waitFor("Repair drift now? (0 item(s) differ)");
+      await pane.keys("y");
+      await pane.waitFor("repaired 0 item(s); drift now 0", 60_000);
       await pane.keys("4");
       await pane.waitFor("no backups yet");
       await pane.keys("s");

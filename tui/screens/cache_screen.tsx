@@ -1,7 +1,7 @@
 /**
  * Cache: keys by pattern with cursor paging (SCAN underneath), type/TTL/size, a value view with
- * secrets redacted by the client, deletes behind a confirm that shows what goes, and the read
- * hit ratio per namespace. @module
+ * secrets redacted by the client, deletes behind a confirm that shows what goes, and the
+ * read-through hit ratio per namespace family (the API's, when the TUI is given one). @module
  */
 import { Box, Text } from "ink";
 import { useState } from "react";
@@ -13,6 +13,7 @@ import { fit, formatBytes, formatDuration, formatRatio, truncate } from "../form
 import { useAction } from "../hooks/use_action.ts";
 import { usePolling } from "../hooks/use_polling.ts";
 import { useSelection } from "../hooks/use_selection.ts";
+import { namespaceFamilies } from "../namespace_families.ts";
 import type { CacheStatsView, CacheValue } from "../ops_client.ts";
 import { matchesFilter, type ScreenKey, type ScreenProps, useScreenKeys } from "./screen.ts";
 
@@ -26,6 +27,8 @@ export const CACHE_KEYS: readonly ScreenKey[] = [
 ];
 
 const PAGE = 10;
+/** Width of one namespace cell in the stats (name, ratio, hits/reads). */
+const CELL = 38;
 
 type Mode =
   | { kind: "list" }
@@ -170,7 +173,7 @@ export function CacheScreen(props: Readonly<ScreenProps>) {
       <MessageLine
         message={action.message ?? (keys.error ? { kind: "error", text: keys.error } : null)}
       />
-      <Stats stats={stats.data} error={stats.error} />
+      <Stats stats={stats.data} error={stats.error} columns={columns} />
     </Box>
   );
 }
@@ -189,24 +192,43 @@ function ValueView({ value, columns }: Readonly<{ value: CacheValue; columns: nu
   );
 }
 
+/** Up to two lines of namespace-family cells, as many per line as the width allows. */
 function Stats(
-  { stats, error }: Readonly<{ stats: CacheStatsView | null; error: string | null }>,
+  { stats, error, columns }: Readonly<
+    { stats: CacheStatsView | null; error: string | null; columns: number }
+  >,
 ) {
   if (stats === null) return <Text dimColor>{error ? `stats: ${error}` : "stats: loading…"}</Text>;
-  const top = stats.namespaces.slice(0, 4);
+  const families = namespaceFamilies(stats.namespaces);
+  const perLine = Math.max(1, Math.floor((columns - 2) / CELL));
+  const room = perLine * 2;
+  const shown = families.length > room ? families.slice(0, room - 1) : families;
+  const cells = shown.map((n) =>
+    `${fit(n.namespace, CELL - 18)} ${fit(formatRatio(n.ratio), 6, "right")} ${
+      fit(`${n.hits}/${n.hits + n.misses}`, 9, "right")
+    }`
+  );
+  if (shown.length < families.length) cells.push(`+${families.length - shown.length} more`);
+  const lines = [cells.slice(0, perLine), cells.slice(perLine)].filter((l) => l.length > 0);
+  const empty = stats.ratios_from === null
+    ? "  (none here: this process reads nothing through the cache; see --api/--token)"
+    : "  (no reads counted yet)";
   return (
     <Box flexDirection="column">
-      <Text dimColor>
-        {stats.keys ?? "-"} keys · {formatBytes(stats.memory_bytes)} · hit ratio per namespace:
+      <Text dimColor wrap="truncate-end">
+        {stats.keys ?? "-"} keys · {formatBytes(stats.memory_bytes)}{" "}
+        · read-through hit ratio per namespace{stats.ratios_from
+          ? ` (API ${stats.ratios_from})`
+          : ""}:
       </Text>
-      <Text wrap="truncate-end">
-        {top.length === 0
-          ? "  (no reads counted yet)"
-          : top.map((n) =>
-            `  ${n.namespace} ${formatRatio(n.ratio)} (${n.hits}/${n.hits + n.misses})`
-          )
-            .join("")}
-      </Text>
+      {lines.length === 0
+        ? <Text wrap="truncate-end">{empty}</Text>
+        : lines.map((l, i) => (
+          <Text key={i} wrap="truncate-end">
+            {"  "}
+            {l.map((c) => fit(c, CELL - 1)).join(" ")}
+          </Text>
+        ))}
     </Box>
   );
 }

@@ -52,8 +52,7 @@ export function ConsistencyScreen(props: Readonly<ScreenProps>) {
       <Box flexDirection="column">
         <Text color="yellow">consistency service not installed</Text>
         <Text dimColor>
-          This build has no insights consistency service (src/insights); see
-          tui/consistency_source.ts.
+          This client offers no consistency source (see tui/consistency_source.ts).
         </Text>
       </Box>
     );
