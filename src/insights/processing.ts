@@ -131,28 +131,20 @@ async function link(ctx: InsightCtx, doc: InsightDoc, candidates: Candidate[], j
 /** Corpora fetched once per owner for one batch of jobs (the documents store is the slow part). */
 type Corpora = Map<string, Promise<InsightDoc[]>>;
 
-async function runJob(
+/**
+ * Writes the insight's `status` (with a new version, so its ETag changes too). Returns the doc as
+ * written, or null when an edit got there first and queued its own job (which will process the
+ * new text, so this job has nothing left to do).
+ */
+async function setStatus(
   ctx: InsightCtx,
   job: Job,
-  opts: Required<ProcessingOptions>,
-  corpora: Corpora,
-) {
-  const raw = await insightsOf(ctx.stores.documents).findOne({ _id: job.insight_id });
-  const doc = raw ? asInsightDoc(raw) : null;
-  // The job commits before the document is written (outbox.ts): a missing one is retried.
-  if (doc === null) throw new Error("the insight document is not written yet");
-  if (doc.deleted_at !== null) return await finishJob(ctx.stores.relational, job.id);
-  for (const p of opts.processors) await p(doc);
-  if (!corpora.has(doc.owner_id)) corpora.set(doc.owner_id, corpusOf(ctx, doc.owner_id));
-  const fetched = await corpora.get(doc.owner_id)!;
-  const corpus = [doc, ...fetched.filter((d) => d._id !== doc._id)];
-  const { keywords, entities, candidates } = analyse(doc, corpus, opts.minStrength);
+  doc: InsightDoc,
+  change: Partial<InsightDoc> & Pick<InsightDoc, "status" | "status_reason">,
+): Promise<InsightDoc | null> {
   const after: InsightDoc = {
     ...doc,
-    keywords,
-    entities,
-    status: "processed",
-    status_reason: null,
+    ...change,
     version: doc.version + 1,
     updated_at: new Date(ctx.now()),
   };
@@ -164,13 +156,41 @@ async function runJob(
       after,
       process: false,
     });
+    return after;
   } catch (err) {
-    // Edited meanwhile: when that edit queued its own job, it will process the new text.
-    if (err instanceof AppError && err.status === 412 && await newerJob(ctx, job)) {
-      return await finishJob(ctx.stores.relational, job.id);
-    }
+    if (err instanceof AppError && err.status === 412 && await newerJob(ctx, job)) return null;
     throw err;
   }
+}
+
+async function runJob(
+  ctx: InsightCtx,
+  job: Job,
+  opts: Required<ProcessingOptions>,
+  corpora: Corpora,
+) {
+  const raw = await insightsOf(ctx.stores.documents).findOne({ _id: job.insight_id });
+  const found = raw ? asInsightDoc(raw) : null;
+  // The job commits before the document is written (outbox.ts): a missing one is retried.
+  if (found === null) throw new Error("the insight document is not written yet");
+  if (found.deleted_at !== null) return await finishJob(ctx.stores.relational, job.id);
+  // Claimed: the document says so while the work runs (readers see `processing`).
+  const doc = found.status === "processing"
+    ? found
+    : await setStatus(ctx, job, found, { status: "processing", status_reason: null });
+  if (doc === null) return await finishJob(ctx.stores.relational, job.id);
+  for (const p of opts.processors) await p(doc);
+  if (!corpora.has(doc.owner_id)) corpora.set(doc.owner_id, corpusOf(ctx, doc.owner_id));
+  const fetched = await corpora.get(doc.owner_id)!;
+  const corpus = [doc, ...fetched.filter((d) => d._id !== doc._id)];
+  const { keywords, entities, candidates } = analyse(doc, corpus, opts.minStrength);
+  const after = await setStatus(ctx, job, doc, {
+    keywords,
+    entities,
+    status: "processed",
+    status_reason: null,
+  });
+  if (after === null) return await finishJob(ctx.stores.relational, job.id);
   await link(ctx, after, candidates.slice(0, opts.maxLinks), job);
 }
 
@@ -182,22 +202,21 @@ async function newerJob(ctx: InsightCtx, job: Job): Promise<boolean> {
   return r.rowCount > 0;
 }
 
-async function markFailed(ctx: InsightCtx, job: Job, reason: string) {
+/**
+ * After a failed attempt, a document left `processing` goes back to `pending` with the reason (a
+ * retry is due), or to `failed` after the last attempt.
+ */
+async function markAttemptFailed(ctx: InsightCtx, job: Job, reason: string, last: boolean) {
   const raw = await insightsOf(ctx.stores.documents).findOne({ _id: job.insight_id });
   const doc = raw ? asInsightDoc(raw) : null;
   if (doc === null || doc.deleted_at !== null) return;
-  await commitWrite(ctx, {
-    actor: SYSTEM,
-    action: "process",
-    before: doc,
-    after: {
-      ...doc,
-      status: "failed",
-      status_reason: `processing failed after ${job.attempts} attempts: ${reason}`.slice(0, 500),
-      version: doc.version + 1,
-      updated_at: new Date(ctx.now()),
-    },
-    process: false,
+  if (!last && doc.status !== "processing") return;
+  const status_reason = last
+    ? `processing failed after ${job.attempts} attempts: ${reason}`
+    : `attempt ${job.attempts} failed, will retry: ${reason}`;
+  await setStatus(ctx, job, doc, {
+    status: last ? "failed" : "pending",
+    status_reason: status_reason.slice(0, 500),
   });
 }
 
@@ -244,7 +263,7 @@ export async function processOnce(
         opts.maxAttempts,
         opts.maxBackoffMs,
       );
-      if (last) await markFailed(ctx, job, reason).catch(() => {});
+      await markAttemptFailed(ctx, job, reason, last).catch(() => {});
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, jobs.length) }, worker));
