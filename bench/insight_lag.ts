@@ -34,7 +34,6 @@ const config = loadConfig({
   JWT_SECRET: secret,
   LOG_LEVEL: "warn",
   RATE_LIMIT_USER_PER_MIN: "1000000",
-  INSIGHTS_POLL_MS: Deno.env.get("INSIGHTS_POLL_MS") ?? "20",
 });
 const log = createLogger("warn");
 const profiling = Deno.args.includes("--profile");
@@ -127,7 +126,8 @@ const jobLag = await stores.relational.query<{ p50: number; p99: number }>(
   `select percentile_cont(0.5) within group (order by ms) as p50,
           percentile_cont(0.99) within group (order by ms) as p99
      from (select extract(epoch from finished_at - created_at) * 1000 as ms
-             from insight_jobs where status = 'done') t`,
+             from insight_jobs where status = 'done' and owner_id = $1) t`,
+  [r.rows[0].id],
 );
 await stopJobs();
 await stores.close();

@@ -18,14 +18,15 @@ import {
   tokenize,
   topTerms,
 } from "./nlp.ts";
+import { featuresOf } from "./text_features.ts";
 import { claimJobs, failJob, finishJob, type Job } from "./queue.ts";
 import {
   insertAutoRelationship,
-  linkBetween,
   softDeleteRelationships,
   updateStrength,
 } from "./relationships_repo.ts";
 import { commitWrite, type InsightCtx } from "./service.ts";
+import { wakesOf } from "./wake.ts";
 
 /** An extra step run before the NLP (e.g. a transcriber); throwing fails the attempt. */
 export type Processor = (doc: InsightDoc) => Promise<void>;
@@ -57,7 +58,13 @@ interface Candidate {
 export function analyse(doc: InsightDoc, corpus: readonly InsightDoc[], minStrength: number) {
   const others = corpus.filter((d) => d._id !== doc._id);
   const tokens = new Map<string, string[]>();
-  for (const d of [doc, ...others]) tokens.set(d._id, tokenize(textOf(d)));
+  const entityTexts = new Map<string, string[]>();
+  for (const d of others) {
+    const f = featuresOf(d._id, textOf(d));
+    tokens.set(d._id, f.tokens);
+    entityTexts.set(d._id, f.entityTexts);
+  }
+  tokens.set(doc._id, tokenize(textOf(doc)));
   const df = documentFrequencies([...tokens.values()]);
   const n = tokens.size;
   const vec = tfidf(tokens.get(doc._id)!, df, n);
@@ -67,7 +74,7 @@ export function analyse(doc: InsightDoc, corpus: readonly InsightDoc[], minStren
   const candidates: Candidate[] = [];
   for (const o of others) {
     const ov = tfidf(tokens.get(o._id)!, df, n);
-    const theirs = [...topTerms(ov, 8), ...extractEntities(textOf(o)).map((e) => e.text)];
+    const theirs = [...topTerms(ov, 8), ...entityTexts.get(o._id)!];
     const strength = Math.min(
       1,
       0.6 * cosine(vec, ov) + 0.25 * jaccard(mine, theirs) + 0.15 * jaccard(doc.tags, o.tags),
@@ -97,6 +104,16 @@ async function link(ctx: InsightCtx, doc: InsightDoc, candidates: Candidate[], j
       [doc._id],
     );
     const byTarget = new Map(current.rows.map((r) => [r.target_id, r]));
+    // Any other live link between the two (manual, or auto the other way) stands as it is.
+    const linked = await tx.query<{ other: string }>(
+      `select case when source_id = $1 then target_id else source_id end::text as other
+         from insight_relationships
+        where deleted_at is null
+          and ((source_id = $1 and target_id = any($2::uuid[]))
+            or (target_id = $1 and source_id = any($2::uuid[])))`,
+      [doc._id, candidates.map((c) => c.id)],
+    );
+    const other = new Set(linked.rows.map((r) => r.other));
     const keep = new Set<string>();
     for (const c of candidates) {
       const mineAuto = byTarget.get(c.id);
@@ -107,8 +124,7 @@ async function link(ctx: InsightCtx, doc: InsightDoc, candidates: Candidate[], j
         }
         continue;
       }
-      // Any other live link between the two (manual, or auto the other way) stands as it is.
-      if (await linkBetween(tx, doc._id, c.id)) continue;
+      if (other.has(c.id)) continue;
       await insertAutoRelationship(tx, {
         source_id: doc._id,
         target_id: c.id,
@@ -126,6 +142,7 @@ async function link(ctx: InsightCtx, doc: InsightDoc, candidates: Candidate[], j
       [job.id],
     );
   });
+  wakesOf(ctx.stores.relational).projector.notify();
 }
 
 /** Corpora fetched once per owner for one batch of jobs (the documents store is the slow part). */
@@ -284,7 +301,7 @@ export function startProcessing(
       } catch (err) {
         log.warn("insight processing pass failed", { error: String(err) });
       }
-      await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
+      await wakesOf(ctx.stores.relational).worker.wait(options.intervalMs ?? 200);
     }
   })();
   return async () => {

@@ -15,6 +15,7 @@ import { asInsightDoc, type InsightDoc, insightsOf, toApi } from "./documents.ts
 import { recordOutbox } from "./outbox.ts";
 import { dropQueuedJob, enqueueJob } from "./queue.ts";
 import { detachInsight } from "./relationships_repo.ts";
+import { wakesOf } from "./wake.ts";
 import {
   type Insight,
   type InsightCreate,
@@ -154,6 +155,11 @@ export async function commitWrite(ctx: InsightCtx, plan: WritePlan): Promise<voi
       });
       if (r.matched === 0) throw preconditionFailed("The insight changed while it was written");
     }
+    // The document is at the outbox row's version now: this instance's projector (and worker,
+    // when there is a job) need not wait for their next poll.
+    const wakes = wakesOf(db);
+    wakes.projector.notify();
+    if (plan.process) wakes.worker.notify();
   } catch (err) {
     // The outbox row is harmless (the projector skips a version never reached); the job is not.
     if (plan.process && before === null) await dropQueuedJob(db, after._id).catch(() => {});

@@ -1,0 +1,152 @@
+/**
+ * The projector's fast path: a whole batch of due aggregates in a few round trips. Documents and
+ * relationship rows are read with one query each, and every node and edge upsert of the batch goes
+ * through the graph port's batch import (one UNWIND per label or edge type on Neo4j, one set-based
+ * insert embedded). What the fast path does not cover (deletions, a document behind its outbox
+ * row, a node projected before nodes kept their tags, a failed import) is handed back for the
+ * one-by-one path, which has the retries and repairs.
+ * @module
+ */
+import { edgeLine, nodeLine } from "../stores/graph/ndjson.ts";
+import type { GraphEdge, GraphNode, Props } from "../stores/graph/port.ts";
+import type { Stores } from "../stores/types.ts";
+import { asInsightDoc, type InsightDoc, insightsOf } from "./documents.ts";
+import { graphTags, insightNode, insightProps, tagNode, userNode } from "./graph_shape.ts";
+import type { Outcome, PendingAggregate } from "./outbox.ts";
+import { relationshipsByIds } from "./relationships_repo.ts";
+
+type Stored = Pick<Stores, "documents" | "graph" | "relational">;
+
+export interface BatchResult {
+  /** Projected (or found stale): their outbox rows can be marked done. */
+  done: { agg: PendingAggregate; outcome: Outcome }[];
+  /** For the one-by-one path. */
+  slow: PendingAggregate[];
+}
+
+/** Runs `work` over `items`, at most `n` at once. */
+async function inParallel<T>(items: readonly T[], n: number, work: (t: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
+
+/** Props without the nulls that would remove nothing (the node has no value there). */
+function withoutIdleNulls(props: Props, before: GraphNode | null): Props {
+  const out: Props = {};
+  for (const [k, v] of Object.entries(props)) {
+    if (v !== null || (before && before.props[k] !== undefined && before.props[k] !== null)) {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+async function insightDocs(stores: Stored, ids: string[]): Promise<Map<string, InsightDoc>> {
+  if (ids.length === 0) return new Map();
+  const page = await insightsOf(stores.documents).find({ _id: { $in: ids } }, {
+    limit: ids.length,
+  });
+  return new Map(page.items.map((d) => [d._id, asInsightDoc(d)]));
+}
+
+/** Projects what it can of `aggs` (whose leases the caller holds) in one graph import. */
+export async function projectBatch(
+  stores: Stored,
+  aggs: readonly PendingAggregate[],
+  concurrency: number,
+): Promise<BatchResult> {
+  const done: BatchResult["done"] = [];
+  const slow: PendingAggregate[] = [];
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const dropTags: { id: string; tag: string }[] = [];
+
+  const insights = aggs.filter((a) => a.type === "insight");
+  const docs = await insightDocs(stores, insights.map((a) => a.id));
+  const live: { agg: PendingAggregate; doc: InsightDoc }[] = [];
+  for (const agg of insights) {
+    const doc = docs.get(agg.id);
+    if (!doc || doc.deleted_at !== null || doc.version < agg.version) slow.push(agg);
+    else live.push({ agg, doc });
+  }
+  // Past version 1 the graph may hold a newer state (never overwrite it) or other tags.
+  const before = new Map<string, GraphNode | null>();
+  await inParallel(live.filter((x) => x.doc.version > 1), concurrency, async ({ doc }) => {
+    before.set(doc._id, await stores.graph.getNode(insightNode(doc._id)));
+  });
+  for (const { agg, doc } of live) {
+    const node = before.get(doc._id) ?? null;
+    if (node && Number(node.props.version ?? 0) > doc.version) {
+      done.push({ agg, outcome: "stale" });
+      continue;
+    }
+    if (node && !Array.isArray(node.props.tags)) {
+      slow.push(agg); // projected before nodes kept their tags: the full path reads the edges
+      continue;
+    }
+    const tags = graphTags(doc);
+    for (const old of (node?.props.tags ?? []) as string[]) {
+      if (!tags.includes(old)) dropTags.push({ id: doc._id, tag: old });
+    }
+    nodes.push({ ...insightNode(doc._id), props: withoutIdleNulls(insightProps(doc), node) });
+    nodes.push({ ...userNode(doc.owner_id), props: {} });
+    edges.push({
+      from: userNode(doc.owner_id),
+      type: "AUTHORED",
+      to: insightNode(doc._id),
+      props: {},
+    });
+    for (const tag of tags) {
+      nodes.push({ ...tagNode(tag), props: { name: tag } });
+      edges.push({ from: insightNode(doc._id), type: "TAGGED", to: tagNode(tag), props: {} });
+    }
+    done.push({ agg, outcome: "applied" });
+  }
+
+  const rels = aggs.filter((a) => a.type === "relationship");
+  const rows = await relationshipsByIds(stores.relational, rels.map((a) => a.id));
+  for (const agg of rels) {
+    const row = rows.get(agg.id);
+    if (!row) done.push({ agg, outcome: "skipped" });
+    else if (row.deleted_at !== null) slow.push(agg);
+    else {
+      edges.push({
+        from: insightNode(row.source_id),
+        type: "RELATES_TO",
+        to: insightNode(row.target_id),
+        props: {
+          rel_id: row.id,
+          type: row.type,
+          strength: Number(row.strength),
+          origin: row.origin,
+          version: Number(row.version),
+        },
+      });
+      done.push({ agg, outcome: "applied" });
+    }
+  }
+
+  if (nodes.length + edges.length > 0) {
+    const text = [...nodes.map(nodeLine), ...edges.map(edgeLine)].join("");
+    try {
+      await stores.graph.importNdjson((async function* () {
+        yield text;
+      })());
+    } catch {
+      // A relationship end not in the graph yet, or the graph down: the one-by-one path repairs
+      // the first and retries the second with backoff, so all the import owed goes there.
+      const applied = done.filter((d) => d.outcome === "applied");
+      return {
+        done: done.filter((d) => d.outcome !== "applied"),
+        slow: [...slow, ...applied.map((d) => d.agg)],
+      };
+    }
+  }
+  for (const { id, tag } of dropTags) {
+    await stores.graph.deleteEdge(insightNode(id), "TAGGED", tagNode(tag));
+  }
+  return { done, slow };
+}
