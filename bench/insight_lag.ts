@@ -27,9 +27,13 @@ const rate = arg("rate", 20);
 const seconds = arg("seconds", 10);
 const dataDir = await Deno.makeTempDir({ prefix: "polystore-lag-" });
 const secret = Deno.env.get("JWT_SECRET") ?? "bench-secret-0123456789-0123456789-abcdef";
+// A fresh documents database per run: FerretDB 1.x scans the whole collection for most queries,
+// so leftovers of earlier runs would slow this one (see README).
+const mongoDb = `lag_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
 const config = loadConfig({
   DATABASE_URL: "memory://",
   ...Deno.env.toObject(),
+  MONGODB_DB: mongoDb,
   DATA_DIR: dataDir,
   JWT_SECRET: secret,
   LOG_LEVEL: "warn",
@@ -104,7 +108,7 @@ const detector = (async () => {
         w.fail(new Error(`no relationship for ${w.id} in 30 s: jobs ${JSON.stringify(jobs.rows)}`));
       }
     }
-    await new Promise((res) => setTimeout(res, 5));
+    await new Promise((res) => setTimeout(res, 20));
   }
 })();
 const start = performance.now();
@@ -119,7 +123,7 @@ for (let i = 0; i < total; i++) {
     await new Promise<void>((done, fail) => waiting.push({ id, t0, done, fail }));
   })());
 }
-await Promise.all(pending);
+const finished = await Promise.allSettled(pending);
 detecting = false;
 await detector;
 const jobLag = await stores.relational.query<{ p50: number; p99: number }>(
@@ -130,9 +134,18 @@ const jobLag = await stores.relational.query<{ p50: number; p99: number }>(
   [r.rows[0].id],
 );
 await stopJobs();
+// Nothing of this run is left for the next one to work through.
+await stores.relational.query(
+  `update insight_jobs set status = 'failed', last_error = 'lag bench ended'
+    where owner_id = $1 and status in ('queued', 'running')`,
+  [r.rows[0].id],
+);
+if (config.documents.url) await stores.documents.dropCollection("insights");
 await stores.close();
 await Deno.remove(dataDir, { recursive: true }).catch(() => {});
 
+const failed = finished.find((f) => f.status === "rejected");
+if (failed) throw failed.reason;
 if (profiling) {
   const top = [...spent].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
   for (const [k, v] of top) {

@@ -18,6 +18,7 @@ import {
   tokenize,
   topTerms,
 } from "./nlp.ts";
+import { CorpusCache } from "./corpus_cache.ts";
 import { featuresOf } from "./text_features.ts";
 import { claimJobs, failJob, finishJob, type Job } from "./queue.ts";
 import {
@@ -42,10 +43,14 @@ export interface ProcessingOptions {
   maxLinks?: number;
   /** Jobs run at once. */
   concurrency?: number;
+  /** Owners' corpora kept between passes (the running worker has one); else read per pass. */
+  corpus?: CorpusCache;
 }
 
 const SYSTEM: AuditActor = { userId: null, ip: null, userAgent: null, requestId: null };
 const CORPUS_LIMIT = 200;
+/** How stale the running worker's corpora may get (corpus_cache.ts says what that costs). */
+const CORPUS_TTL_MS = 2_000;
 
 const textOf = (d: InsightDoc) => `${d.title}\n${d.body}`;
 
@@ -85,6 +90,11 @@ export function analyse(doc: InsightDoc, corpus: readonly InsightDoc[], minStren
   }
   candidates.sort((a, b) => b.strength - a.strength || (a.id < b.id ? -1 : 1));
   return { keywords, entities, candidates };
+}
+
+/** A corpus cache over the owner's insights in the documents store, re-read after `ttlMs`. */
+export function newCorpusCache(ctx: InsightCtx, ttlMs: number): CorpusCache {
+  return new CorpusCache((ownerId) => corpusOf(ctx, ownerId), ttlMs, CORPUS_LIMIT);
 }
 
 async function corpusOf(ctx: InsightCtx, ownerId: string): Promise<InsightDoc[]> {
@@ -145,9 +155,6 @@ async function link(ctx: InsightCtx, doc: InsightDoc, candidates: Candidate[], j
   wakesOf(ctx.stores.relational).projector.notify();
 }
 
-/** Corpora fetched once per owner for one batch of jobs (the documents store is the slow part). */
-type Corpora = Map<string, Promise<InsightDoc[]>>;
-
 /**
  * Writes the insight's `status` (with a new version, so its ETag changes too). Returns the doc as
  * written, or null when an edit got there first and queued its own job (which will process the
@@ -183,8 +190,8 @@ async function setStatus(
 async function runJob(
   ctx: InsightCtx,
   job: Job,
-  opts: Required<ProcessingOptions>,
-  corpora: Corpora,
+  opts: Settings,
+  corpora: CorpusCache,
 ) {
   const raw = await insightsOf(ctx.stores.documents).findOne({ _id: job.insight_id });
   const found = raw ? asInsightDoc(raw) : null;
@@ -197,8 +204,8 @@ async function runJob(
     : await setStatus(ctx, job, found, { status: "processing", status_reason: null });
   if (doc === null) return await finishJob(ctx.stores.relational, job.id);
   for (const p of opts.processors) await p(doc);
-  if (!corpora.has(doc.owner_id)) corpora.set(doc.owner_id, corpusOf(ctx, doc.owner_id));
-  const fetched = await corpora.get(doc.owner_id)!;
+  await corpora.put(doc);
+  const fetched = await corpora.get(doc.owner_id, Date.now());
   const corpus = [doc, ...fetched.filter((d) => d._id !== doc._id)];
   const { keywords, entities, candidates } = analyse(doc, corpus, opts.minStrength);
   const after = await setStatus(ctx, job, doc, {
@@ -208,6 +215,7 @@ async function runJob(
     status_reason: null,
   });
   if (after === null) return await finishJob(ctx.stores.relational, job.id);
+  await corpora.put(after);
   await link(ctx, after, candidates.slice(0, opts.maxLinks), job);
 }
 
@@ -237,7 +245,9 @@ async function markAttemptFailed(ctx: InsightCtx, job: Job, reason: string, last
   });
 }
 
-export function processingOptions(o: ProcessingOptions = {}): Required<ProcessingOptions> {
+type Settings = Required<Omit<ProcessingOptions, "corpus">>;
+
+export function processingOptions(o: ProcessingOptions = {}): Settings {
   return {
     maxAttempts: o.maxAttempts ?? 3,
     maxBackoffMs: o.maxBackoffMs ?? 5_000,
@@ -257,7 +267,8 @@ export async function processOnce(
 ): Promise<number> {
   const opts = processingOptions(options);
   const jobs = await claimJobs(ctx.stores.relational, opts.batch, 60_000);
-  const corpora: Corpora = new Map();
+  // Without a kept cache, each owner's corpus is read once for this pass.
+  const corpora = options.corpus ?? newCorpusCache(ctx, Infinity);
   // Two at a time: the documents server (FerretDB on SQLite here) times out when pressed harder.
   let next = 0;
   const worker = async () => {
@@ -294,10 +305,11 @@ export function startProcessing(
   options: ProcessingOptions & { intervalMs?: number },
 ): () => Promise<void> {
   let stopped = false;
+  const opts = { ...options, corpus: options.corpus ?? newCorpusCache(ctx, CORPUS_TTL_MS) };
   const loop = (async () => {
     while (!stopped) {
       try {
-        if (await processOnce(ctx, log, options) > 0) continue;
+        if (await processOnce(ctx, log, opts) > 0) continue;
       } catch (err) {
         log.warn("insight processing pass failed", { error: String(err) });
       }

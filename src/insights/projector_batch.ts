@@ -1,10 +1,10 @@
 /**
- * The projector's fast path: a whole batch of due aggregates in a few round trips. Documents and
- * relationship rows are read with one query each, and every node and edge upsert of the batch goes
- * through the graph port's batch import (one UNWIND per label or edge type on Neo4j, one set-based
- * insert embedded). What the fast path does not cover (deletions, a document behind its outbox
- * row, a node projected before nodes kept their tags, a failed import) is handed back for the
- * one-by-one path, which has the retries and repairs.
+ * The projector's fast path: a whole batch of due aggregates in a few round trips. Relationship
+ * rows are read with one query, and every node and edge upsert of the batch goes through the graph
+ * port's batch import (one UNWIND per label or edge type on Neo4j, one set-based insert embedded).
+ * What the fast path does not cover (deletions, a document behind its outbox row, a node projected
+ * before nodes kept their tags, a failed import) is handed back for the one-by-one path, which has
+ * the retries and repairs.
  * @module
  */
 import { edgeLine, nodeLine } from "../stores/graph/ndjson.ts";
@@ -44,12 +44,22 @@ function withoutIdleNulls(props: Props, before: GraphNode | null): Props {
   return out;
 }
 
-async function insightDocs(stores: Stored, ids: string[]): Promise<Map<string, InsightDoc>> {
-  if (ids.length === 0) return new Map();
-  const page = await insightsOf(stores.documents).find({ _id: { $in: ids } }, {
-    limit: ids.length,
+/**
+ * The documents by id, one `findOne` each (a few at once): FerretDB 1.x cannot push an `$in` down
+ * and decodes the whole collection for it, while an `_id` equality runs in SQLite.
+ */
+async function insightDocs(
+  stores: Stored,
+  ids: string[],
+  concurrency: number,
+): Promise<Map<string, InsightDoc>> {
+  const out = new Map<string, InsightDoc>();
+  const col = insightsOf(stores.documents);
+  await inParallel(ids, concurrency, async (id) => {
+    const raw = await col.findOne({ _id: id });
+    if (raw) out.set(id, asInsightDoc(raw));
   });
-  return new Map(page.items.map((d) => [d._id, asInsightDoc(d)]));
+  return out;
 }
 
 /** Projects what it can of `aggs` (whose leases the caller holds) in one graph import. */
@@ -65,7 +75,7 @@ export async function projectBatch(
   const dropTags: { id: string; tag: string }[] = [];
 
   const insights = aggs.filter((a) => a.type === "insight");
-  const docs = await insightDocs(stores, insights.map((a) => a.id));
+  const docs = await insightDocs(stores, insights.map((a) => a.id), concurrency);
   const live: { agg: PendingAggregate; doc: InsightDoc }[] = [];
   for (const agg of insights) {
     const doc = docs.get(agg.id);
