@@ -175,6 +175,26 @@ apiTest("insights: processing, relationships, graph and mind map", async (t, api
     assert.deepEqual(audit.rows.map((r) => r.action), ["create", "delete"]);
   });
 
+  await t.step("changed tags move the TAGGED edges (batch projection)", async () => {
+    const before = await get(b.id);
+    const res = await api.request("PATCH", `/api/v1/insights/${b.id}`, {
+      token: user.token,
+      body: { tags: ["Renewal", "Q4"] },
+      headers: { "If-Match": `"${before.version}"` },
+    });
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    await processAll(api);
+    const tagged = await api.stores.graph.neighbours({ label: "Insight", id: b.id }, {
+      types: ["TAGGED"],
+      direction: "out",
+    });
+    assert.deepEqual(tagged.map((n) => n.node.id).sort(), ["q4", "renewal"]);
+    const node = await api.stores.graph.getNode({ label: "Insight", id: b.id });
+    assert.equal(node?.props.version, (await get(b.id)).version);
+    assert.equal(node?.props.status, "processed");
+  });
+
   await t.step("the document reads processing while its job runs, then processed", async () => {
     const p = await postInsight(api, user, { title: "Status probe", body: "status while working" });
     assert.equal(p.status, "pending");
