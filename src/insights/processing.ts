@@ -28,6 +28,7 @@ import {
 } from "./relationships_repo.ts";
 import { commitWrite, type InsightCtx } from "./service.ts";
 import { wakesOf } from "./wake.ts";
+import { lastWritten } from "./written.ts";
 
 /** An extra step run before the NLP (e.g. a transcriber); throwing fails the attempt. */
 export type Processor = (doc: InsightDoc) => Promise<void>;
@@ -195,8 +196,7 @@ async function runJob(
   opts: Settings,
   corpora: CorpusCache,
 ) {
-  const raw = await insightsOf(ctx.stores.documents).findOne({ _id: job.insight_id });
-  const found = raw ? asInsightDoc(raw) : null;
+  const found = await jobDoc(ctx, job);
   // The job commits before the document is written (outbox.ts): a missing one is retried.
   if (found === null) throw new Error("the insight document is not written yet");
   if (found.deleted_at !== null) return await finishJob(ctx.stores.relational, job.id);
@@ -219,6 +219,17 @@ async function runJob(
   if (after === null) return await finishJob(ctx.stores.relational, job.id);
   await corpora.put(after);
   await link(ctx, after, candidates.slice(0, opts.maxLinks), job);
+}
+
+/**
+ * The job's insight: on a first attempt, as this instance last wrote it, if it did (a copy that
+ * another instance has since changed fails the version-guarded write; the retry reads the store).
+ */
+async function jobDoc(ctx: InsightCtx, job: Job): Promise<InsightDoc | null> {
+  const mine = job.attempts === 1 ? lastWritten(ctx.stores.documents, job.insight_id) : undefined;
+  if (mine) return mine;
+  const raw = await insightsOf(ctx.stores.documents).findOne({ _id: job.insight_id });
+  return raw ? asInsightDoc(raw) : null;
 }
 
 async function newerJob(ctx: InsightCtx, job: Job): Promise<boolean> {

@@ -14,6 +14,7 @@ import { asInsightDoc, type InsightDoc, insightsOf } from "./documents.ts";
 import { graphTags, insightNode, insightProps, tagNode, userNode } from "./graph_shape.ts";
 import type { Outcome, PendingAggregate } from "./outbox.ts";
 import { relationshipsByIds } from "./relationships_repo.ts";
+import { writtenAt } from "./written.ts";
 
 type Stored = Pick<Stores, "documents" | "graph" | "relational">;
 
@@ -45,17 +46,24 @@ function withoutIdleNulls(props: Props, before: GraphNode | null): Props {
 }
 
 /**
- * The documents by id, one `findOne` each (a few at once): FerretDB 1.x cannot push an `$in` down
- * and decodes the whole collection for it, while an `_id` equality runs in SQLite.
+ * The aggregates' documents: as this instance just wrote them when it did (at the outbox's
+ * version), else one `findOne` each, a few at once (FerretDB 1.x cannot push an `$in` down and
+ * decodes the whole collection for it, while an `_id` equality runs in SQLite).
  */
 async function insightDocs(
   stores: Stored,
-  ids: string[],
+  aggs: readonly PendingAggregate[],
   concurrency: number,
 ): Promise<Map<string, InsightDoc>> {
   const out = new Map<string, InsightDoc>();
   const col = insightsOf(stores.documents);
-  await inParallel(ids, concurrency, async (id) => {
+  const read: string[] = [];
+  for (const agg of aggs) {
+    const known = writtenAt(stores.documents, agg.id, agg.version);
+    if (known) out.set(agg.id, known);
+    else read.push(agg.id);
+  }
+  await inParallel(read, concurrency, async (id) => {
     const raw = await col.findOne({ _id: id });
     if (raw) out.set(id, asInsightDoc(raw));
   });
@@ -75,7 +83,7 @@ export async function projectBatch(
   const dropTags: { id: string; tag: string }[] = [];
 
   const insights = aggs.filter((a) => a.type === "insight");
-  const docs = await insightDocs(stores, insights.map((a) => a.id), concurrency);
+  const docs = await insightDocs(stores, insights, concurrency);
   const live: { agg: PendingAggregate; doc: InsightDoc }[] = [];
   for (const agg of insights) {
     const doc = docs.get(agg.id);
@@ -139,24 +147,38 @@ export async function projectBatch(
     }
   }
 
-  if (nodes.length + edges.length > 0) {
-    const text = [...nodes.map(nodeLine), ...edges.map(edgeLine)].join("");
-    try {
-      await stores.graph.importNdjson((async function* () {
-        yield text;
-      })());
-    } catch {
-      // A relationship end not in the graph yet, or the graph down: the one-by-one path repairs
-      // the first and retries the second with backoff, so all the import owed goes there.
-      const applied = done.filter((d) => d.outcome === "applied");
-      return {
-        done: done.filter((d) => d.outcome !== "applied"),
-        slow: [...slow, ...applied.map((d) => d.agg)],
-      };
-    }
-  }
+  // Insights first (nodes, AUTHORED, TAGGED), then the RELATES_TO edges on their own: an edge
+  // whose end is not in the graph yet fails only the relationships' import.
+  const relEdges = edges.filter((e) => e.type === "RELATES_TO");
+  const own = edges.filter((e) => e.type !== "RELATES_TO");
+  const handBack = (type: PendingAggregate["type"] | "all"): BatchResult => {
+    const back = done.filter((d) =>
+      d.outcome === "applied" && (type === "all" || d.agg.type === type)
+    );
+    return {
+      done: done.filter((d) => !back.includes(d)),
+      slow: [...slow, ...back.map((d) => d.agg)],
+    };
+  };
+  // The one-by-one path repairs a missing end and retries a graph that is down with backoff.
+  if (!(await importAll(stores, nodes, own))) return handBack("all");
   for (const { id, tag } of dropTags) {
     await stores.graph.deleteEdge(insightNode(id), "TAGGED", tagNode(tag));
   }
+  if (!(await importAll(stores, [], relEdges))) return handBack("relationship");
   return { done, slow };
+}
+
+/** Upserts the nodes then the edges in one import; false when it failed (nothing is thrown). */
+async function importAll(stores: Stored, nodes: GraphNode[], edges: GraphEdge[]) {
+  if (nodes.length + edges.length === 0) return true;
+  const text = [...nodes.map(nodeLine), ...edges.map(edgeLine)].join("");
+  try {
+    await stores.graph.importNdjson((async function* () {
+      yield text;
+    })());
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -16,6 +16,7 @@ import { recordOutbox } from "./outbox.ts";
 import { dropQueuedJob, enqueueJob } from "./queue.ts";
 import { detachInsight } from "./relationships_repo.ts";
 import { wakesOf } from "./wake.ts";
+import { rememberWritten } from "./written.ts";
 import {
   type Insight,
   type InsightCreate,
@@ -162,6 +163,7 @@ export async function commitWrite(ctx: InsightCtx, plan: WritePlan): Promise<voi
     }
     // The document is at the outbox row's version now: this instance's projector (and worker,
     // when there is a job) need not wait for their next poll.
+    rememberWritten(ctx.stores.documents, after);
     const wakes = wakesOf(db);
     if (plan.project !== false) wakes.projector.notify();
     if (plan.process) wakes.worker.notify();
