@@ -4,6 +4,7 @@
  * @module
  */
 import type { Collection, Doc, DocumentStore } from "../stores/documents/port.ts";
+import { INSIGHT_JSON_SCHEMA, validated } from "./insight_schema.ts";
 import type { Entity, Insight } from "./schemas.ts";
 
 export const INSIGHTS = "insights";
@@ -28,7 +29,9 @@ export interface InsightDoc {
   deleted_at: Date | null;
 }
 
-export const insightsOf = (docs: DocumentStore): Collection => docs.collection(INSIGHTS);
+/** The collection, every write checked against its `$jsonSchema` (insight_schema.ts). */
+export const insightsOf = (docs: DocumentStore): Collection =>
+  validated(docs.collection(INSIGHTS), INSIGHT_JSON_SCHEMA);
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
 
@@ -84,19 +87,26 @@ export const INSIGHT_INDEXES = [
   { name: "insights_created", keys: { created_at: -1 } },
 ] as const;
 
-/** Creates the insight indexes (idempotent: creating an existing index is a no-op). */
-export async function ensureInsightIndexes(docs: DocumentStore): Promise<void> {
+/**
+ * Creates the insight indexes (idempotent: creating an existing index is a no-op) and installs the
+ * schema as a server validator where the server has them. Returns whether the server validates too
+ * (the app checks every write either way).
+ */
+export async function ensureInsightIndexes(docs: DocumentStore): Promise<boolean> {
   const col = insightsOf(docs);
   for (const spec of INSIGHT_INDEXES) {
     await col.createIndex({ name: spec.name, keys: { ...spec.keys } });
   }
+  if (!docs.setValidator) return false;
+  const schema = INSIGHT_JSON_SCHEMA as Record<string, unknown>;
+  return await docs.setValidator(INSIGHTS, schema).catch(() => false);
 }
 
 /** Returns a function that runs `ensureInsightIndexes` once (retrying after a failure). */
 export function indexesOnce(docs: DocumentStore): () => Promise<void> {
   let done: Promise<void> | undefined;
   return () => {
-    done ??= ensureInsightIndexes(docs).catch((err) => {
+    done ??= ensureInsightIndexes(docs).then(() => {}, (err) => {
       done = undefined;
       throw err;
     });

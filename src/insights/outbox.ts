@@ -90,6 +90,37 @@ export async function takeLease(
   return r.rowCount > 0;
 }
 
+/** Takes the leases of every id it can (as `takeLease`, in one statement); returns those taken. */
+export async function takeLeases(
+  db: Queryable,
+  ids: readonly string[],
+  owner: string,
+  ms: number,
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const r = await db.query<{ aggregate_id: string }>(
+    `insert into insight_projection_leases (aggregate_id, owner, until)
+     select id, $2, now() + make_interval(secs => $3::double precision / 1000)
+       from unnest($1::uuid[]) as t(id)
+     on conflict (aggregate_id) do update set owner = excluded.owner, until = excluded.until
+       where insight_projection_leases.until < now()
+          or insight_projection_leases.owner = excluded.owner
+     returning aggregate_id::text`,
+    [ids, owner, ms],
+    { name: "insight_leases_take" },
+  );
+  return new Set(r.rows.map((x) => x.aggregate_id));
+}
+
+export async function releaseLeases(db: Queryable, ids: readonly string[], owner: string) {
+  if (ids.length === 0) return;
+  await db.query(
+    `delete from insight_projection_leases where aggregate_id = any($1::uuid[]) and owner = $2`,
+    [ids, owner],
+    { name: "insight_leases_release" },
+  );
+}
+
 export async function releaseLease(db: Queryable, id: string, owner: string): Promise<void> {
   await db.query(
     `delete from insight_projection_leases where aggregate_id = $1 and owner = $2`,
@@ -111,6 +142,21 @@ export async function markDone(
       where aggregate_id = $1 and processed_at is null and id <= $2::bigint`,
     [agg.id, agg.maxId, outcome],
     { name: "insight_outbox_done" },
+  );
+}
+
+/** Marks several aggregates' rows done in one statement (as `markDone` each). */
+export async function markDoneMany(
+  db: Queryable,
+  items: readonly { agg: PendingAggregate; outcome: Outcome }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await db.query(
+    `update insight_outbox o set processed_at = now(), outcome = x.outcome
+       from unnest($1::uuid[], $2::bigint[], $3::text[]) as x(id, max_id, outcome)
+      where o.aggregate_id = x.id and o.processed_at is null and o.id <= x.max_id`,
+    [items.map((i) => i.agg.id), items.map((i) => i.agg.maxId), items.map((i) => i.outcome)],
+    { name: "insight_outbox_done_many" },
   );
 }
 

@@ -7,24 +7,27 @@
  */
 import type { Logger } from "../log.ts";
 import { isStoreError } from "../stores/errors.ts";
-import type { NodeRef } from "../stores/graph/port.ts";
 import type { Stores } from "../stores/types.ts";
 import { asInsightDoc, type InsightDoc, insightsOf } from "./documents.ts";
 import {
   dueAggregates,
   markDone,
+  markDoneMany,
   markRetry,
   type Outcome,
   type PendingAggregate,
   pruneProcessed,
   releaseLease,
+  releaseLeases,
   takeLease,
+  takeLeases,
 } from "./outbox.ts";
+import { projectBatch } from "./projector_batch.ts";
+import { graphTags, insightNode, insightProps, tagNode, userNode } from "./graph_shape.ts";
 import { getRelationship } from "./relationships_repo.ts";
+import { wakesOf } from "./wake.ts";
 
-export const insightNode = (id: string): NodeRef => ({ label: "Insight", id });
-export const tagNode = (tag: string): NodeRef => ({ label: "Tag", id: tag.toLowerCase() });
-export const userNode = (id: string): NodeRef => ({ label: "User", id });
+export { insightNode, tagNode, userNode } from "./graph_shape.ts";
 
 export interface ProjectorOptions {
   /** Who holds leases (one id per instance). */
@@ -58,18 +61,10 @@ export async function projectInsightDoc(
   }
   const existing = await g.getNode(insightNode(id));
   if (existing && Number(existing.props.version ?? 0) > doc.version) return "stale";
-  await g.upsertNode(insightNode(id), {
-    title: doc.title.slice(0, 200),
-    owner_id: doc.owner_id,
-    company_id: doc.company_id,
-    status: doc.status,
-    source: doc.source,
-    keywords: doc.keywords,
-    version: doc.version,
-  });
+  await g.upsertNode(insightNode(id), insightProps(doc));
   await g.upsertNode(userNode(doc.owner_id), {});
   await g.upsertEdge(userNode(doc.owner_id), "AUTHORED", insightNode(id), {});
-  const want = new Set(doc.tags.map((t) => t.toLowerCase()));
+  const want = new Set(graphTags(doc));
   const have = await g.neighbours(insightNode(id), {
     types: ["TAGGED"],
     direction: "out",
@@ -180,24 +175,41 @@ export function projectorOptions(o: ProjectorOptions): Required<ProjectorOptions
   };
 }
 
-/** One pass over due aggregates; returns how many were applied. */
+/**
+ * One pass over due aggregates; returns how many were applied. The batch's leases, outbox marks
+ * and graph writes take a few round trips in all (projector_batch.ts); what the fast path hands
+ * back is projected one by one, each with its own retry.
+ */
 export async function drainOnce(
   stores: Stored,
   log: Logger,
   options: ProjectorOptions,
 ): Promise<number> {
   const opts = projectorOptions(options);
-  const due = await dueAggregates(stores.relational, opts.batch);
+  const db = stores.relational;
+  const due = await dueAggregates(db, opts.batch);
+  if (due.length === 0) return 0;
+  const taken = await takeLeases(db, due.map((a) => a.id), opts.owner, opts.leaseMs);
+  const mine = due.filter((a) => taken.has(a.id));
   let applied = 0;
-  // A few aggregates at once: each has its own lease, so they never touch the same item.
-  let next = 0;
-  const worker = async () => {
-    while (next < due.length) {
-      const agg = due[next++];
-      if (await applyOne(stores, agg, opts, log)) applied++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency, due.length) }, worker));
+  try {
+    const { done, slow } = await projectBatch(stores, mine, opts.concurrency).catch(() => ({
+      done: [],
+      slow: mine,
+    }));
+    await markDoneMany(db, done);
+    applied = done.length;
+    // A few at once: each has its own lease, so they never touch the same item.
+    let next = 0;
+    const worker = async () => {
+      while (next < slow.length) {
+        if (await applyOne(stores, slow[next++], opts, log)) applied++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency, slow.length) }, worker));
+  } finally {
+    await releaseLeases(db, mine.map((a) => a.id), opts.owner).catch(() => {});
+  }
   return applied;
 }
 
@@ -221,7 +233,7 @@ export function startProjector(
       } catch (err) {
         log.warn("graph projector pass failed", { error: String(err) });
       }
-      await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
+      await wakesOf(stores.relational).projector.wait(options.intervalMs ?? 200);
     }
   })();
   return async () => {

@@ -20,6 +20,7 @@ import {
 } from "./relationships_repo.ts";
 import type { Mindmap, Relationship } from "./schemas.ts";
 import { type InsightCtx, invalidateInsight, loadInsight, readInsight } from "./service.ts";
+import { wakesOf } from "./wake.ts";
 
 /** Live links of an insight the caller may read, whose other end the caller may read too. */
 export async function listRelationships(
@@ -68,6 +69,7 @@ export async function createRelationship(
     });
     return row;
   });
+  wakesOf(ctx.stores.relational).projector.notify();
   await invalidateInsight(ctx, { _id: input.source_id, owner_id: row.owner_id });
   return relationshipToApi(row);
 }
@@ -92,6 +94,7 @@ export async function deleteRelationship(
       oldValues: relationshipToApi(row),
     });
   });
+  wakesOf(ctx.stores.relational).projector.notify();
   await invalidateInsight(ctx, { _id: row.source_id, owner_id: row.owner_id });
 }
 

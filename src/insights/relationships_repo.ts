@@ -44,6 +44,20 @@ export async function getRelationship(db: Queryable, id: string): Promise<Relati
   return r.rows[0] ?? null;
 }
 
+/** The rows of `ids` (live or not) by id. */
+export async function relationshipsByIds(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, RelationshipRow>> {
+  if (ids.length === 0) return new Map();
+  const r = await db.query<RelationshipRow & Record<string, unknown>>(
+    `select ${COLUMNS} from insight_relationships where id = any($1::uuid[])`,
+    [ids],
+    { name: "insight_rel_get_many" },
+  );
+  return new Map(r.rows.map((row) => [String(row.id), row]));
+}
+
 /** Live relationships touching the insight, strongest first. */
 export async function relationshipsOf(
   db: Queryable,

@@ -15,6 +15,8 @@ import { asInsightDoc, type InsightDoc, insightsOf, toApi } from "./documents.ts
 import { recordOutbox } from "./outbox.ts";
 import { dropQueuedJob, enqueueJob } from "./queue.ts";
 import { detachInsight } from "./relationships_repo.ts";
+import { wakesOf } from "./wake.ts";
+import { rememberWritten } from "./written.ts";
 import {
   type Insight,
   type InsightCreate,
@@ -117,6 +119,11 @@ interface WritePlan {
   after: InsightDoc;
   /** Queue (re)processing: the text changed. */
   process: boolean;
+  /**
+   * Record an outbox row (default true). Only the worker's `processing` mark skips it: that state
+   * lasts one job, and the job's next write (processed, pending or failed) is projected anyway.
+   */
+  project?: boolean;
 }
 
 function auditValues(d: InsightDoc | null): Record<string, unknown> | null {
@@ -130,7 +137,7 @@ export async function commitWrite(ctx: InsightCtx, plan: WritePlan): Promise<voi
   const { after, before } = plan;
   const db = ctx.stores.relational;
   await db.transaction(async (tx) => {
-    await recordOutbox(tx, "insight", after._id, after.version);
+    if (plan.project !== false) await recordOutbox(tx, "insight", after._id, after.version);
     if (plan.process) await enqueueJob(tx, after._id, after.owner_id);
     if (plan.action === "delete") await detachInsight(tx, after._id);
     if (plan.actor) {
@@ -154,6 +161,12 @@ export async function commitWrite(ctx: InsightCtx, plan: WritePlan): Promise<voi
       });
       if (r.matched === 0) throw preconditionFailed("The insight changed while it was written");
     }
+    // The document is at the outbox row's version now: this instance's projector (and worker,
+    // when there is a job) need not wait for their next poll.
+    rememberWritten(ctx.stores.documents, after);
+    const wakes = wakesOf(db);
+    if (plan.project !== false) wakes.projector.notify();
+    if (plan.process) wakes.worker.notify();
   } catch (err) {
     // The outbox row is harmless (the projector skips a version never reached); the job is not.
     if (plan.process && before === null) await dropQueuedJob(db, after._id).catch(() => {});

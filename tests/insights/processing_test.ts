@@ -175,6 +175,68 @@ apiTest("insights: processing, relationships, graph and mind map", async (t, api
     assert.deepEqual(audit.rows.map((r) => r.action), ["create", "delete"]);
   });
 
+  await t.step("changed tags move the TAGGED edges (batch projection)", async () => {
+    const before = await get(b.id);
+    const res = await api.request("PATCH", `/api/v1/insights/${b.id}`, {
+      token: user.token,
+      body: { tags: ["Renewal", "Q4"] },
+      headers: { "If-Match": `"${before.version}"` },
+    });
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    await processAll(api);
+    const tagged = await api.stores.graph.neighbours({ label: "Insight", id: b.id }, {
+      types: ["TAGGED"],
+      direction: "out",
+    });
+    assert.deepEqual(tagged.map((n) => n.node.id).sort(), ["q4", "renewal"]);
+    const node = await api.stores.graph.getNode({ label: "Insight", id: b.id });
+    assert.equal(node?.props.version, (await get(b.id)).version);
+    assert.equal(node?.props.status, "processed");
+  });
+
+  await t.step("the document reads processing while its job runs, then processed", async () => {
+    const p = await postInsight(api, user, { title: "Status probe", body: "status while working" });
+    assert.equal(p.status, "pending");
+    const ctx = insightCtx(api.app.deps);
+    const seen: { status: string; version: number; etag: string | null }[] = [];
+    const probe = async () => {
+      const res = await api.request("GET", `/api/v1/insights/${p.id}`, { token: user.token });
+      const body = await json<Insight>(res);
+      seen.push({ status: body.status, version: body.version, etag: res.headers.get("etag") });
+    };
+    for (let i = 0; i < 10 && seen.length === 0; i++) {
+      await processOnce(ctx, api.app.deps.log, { processors: [probe], maxBackoffMs: 10 });
+    }
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].status, "processing");
+    assert.equal(seen[0].version, p.version + 1, "the status change is a new version");
+    assert.equal(seen[0].etag, `"${p.version + 1}"`);
+    const done = await get(p.id);
+    assert.equal(done.status, "processed");
+    assert.equal(done.version, p.version + 2);
+    assert.ok(done.keywords.includes("status"), done.keywords.join());
+  });
+
+  await t.step("a failed attempt goes back to pending with the reason until retried", async () => {
+    const p = await postInsight(api, user, { title: "Flaky", body: "fails once" });
+    const ctx = insightCtx(api.app.deps);
+    let calls = 0;
+    const flaky = () => ++calls === 1 ? Promise.reject(new Error("flaky step")) : Promise.resolve();
+    await processOnce(ctx, api.app.deps.log, { processors: [flaky], maxBackoffMs: 10 });
+    assert.equal(calls, 1);
+    const retrying = await get(p.id);
+    assert.equal(retrying.status, "pending");
+    assert.match(retrying.status_reason ?? "", /attempt 1 failed, will retry: flaky step/);
+    for (let i = 0; i < 20 && (await get(p.id)).status !== "processed"; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await processOnce(ctx, api.app.deps.log, { processors: [flaky], maxBackoffMs: 10 });
+    }
+    const done = await get(p.id);
+    assert.equal(done.status, "processed");
+    assert.equal(done.status_reason, null);
+  });
+
   await t.step("a processor that keeps failing ends as failed with the reason", async () => {
     const e = await postInsight(api, user, { title: "Audio note", body: "to transcribe" });
     const ctx = insightCtx(api.app.deps);
@@ -190,6 +252,11 @@ apiTest("insights: processing, relationships, graph and mind map", async (t, api
     }
     const failed = await get(e.id);
     assert.equal(failed.status, "failed");
+    const jobs = await api.stores.relational.query<{ status: string; attempts: number }>(
+      "select status, attempts from insight_jobs where insight_id = $1",
+      [e.id],
+    );
+    assert.deepEqual(jobs.rows, [{ status: "failed", attempts: 2 }]);
     assert.match(failed.status_reason ?? "", /after 2 attempts: transcriber unavailable/);
   });
 });

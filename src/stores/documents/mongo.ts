@@ -326,6 +326,30 @@ export async function openMongoDocuments(
         await registry().deleteMany({ collection: name });
       });
     },
+    async setValidator(name: string, jsonSchema: Record<string, unknown>): Promise<boolean> {
+      validateCollectionName(name);
+      const options = { validator: { $jsonSchema: jsonSchema }, validationLevel: "strict" };
+      const codeName = (err: unknown) => (err as { codeName?: string }).codeName;
+      return await call("setValidator", async () => {
+        for (let tries = 0; tries < 2; tries++) {
+          try {
+            await db.command({ collMod: name, ...options });
+            return true;
+          } catch (err) {
+            if (isNotImplemented(err)) return false;
+            if (codeName(err) !== "NamespaceNotFound") throw err;
+          }
+          try {
+            await db.createCollection(name, options);
+            return true;
+          } catch (err) {
+            if (isNotImplemented(err)) return false;
+            if (codeName(err) !== "NamespaceExists") throw err; // created meanwhile: collMod again
+          }
+        }
+        return false;
+      });
+    },
     health: (): Promise<StoreHealth> =>
       measureHealth(ADAPTER, () => call("ping", () => db.command({ ping: 1 }))),
     sweepExpired,

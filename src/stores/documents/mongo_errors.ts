@@ -41,6 +41,7 @@ const INVALID_CODES = new Set([
   67, // CannotCreateIndex
   72, // InvalidOptions
   73, // InvalidNamespace
+  121, // DocumentValidationFailure ($jsonSchema validator)
   238, // NotImplemented (FerretDB)
   10334, // BSONObjectTooLarge
 ]);

@@ -82,6 +82,12 @@ export interface DocumentStore {
   readonly adapter: string;
   collection(name: string): Collection;
   listCollections(): Promise<string[]>;
+  /**
+   * Installs a MongoDB `$jsonSchema` validator on the collection (creating it when missing) where
+   * the server has validators; resolves false where it does not (FerretDB 1.x), and the method is
+   * absent on adapters without them (embedded): the caller then enforces the schema itself.
+   */
+  setValidator?(collection: string, jsonSchema: Record<string, unknown>): Promise<boolean>;
   dropCollection(name: string): Promise<void>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
