@@ -14,6 +14,18 @@ import { StoreError } from "../errors.ts";
 import { measureHealth, type StoreHealth } from "../health.ts";
 import { withTimeout } from "../resilience.ts";
 import { checkObjects, type ObjectAdapter } from "./checked.ts";
+import { isDriverCode, mapMinioError } from "./minio_errors.ts";
+import {
+  headerValue,
+  infoFromHeaders,
+  listedInfo,
+  type ListedItem,
+  parseLifecycle,
+  publicReadPolicy,
+  pullFrom,
+  STANDARD_HEADERS,
+  userMetadata,
+} from "./minio_wire.ts";
 import { DEFAULT_CONTENT_TYPE, validateBucket } from "./keys.ts";
 import type {
   Body,
@@ -363,174 +375,4 @@ class MinioStore implements ObjectAdapter {
   }
 }
 
-/**
- * A web stream over a Node one that reads a chunk only when one is asked for. `Readable.toWeb`
- * reads ahead without limit, which holds a large download in memory when its reader is slower.
- */
-function pullFrom(res: Readable): ReadableStream<Uint8Array> {
-  const chunks = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  return new ReadableStream<Uint8Array>({
-    async pull(ctl) {
-      const step = await chunks.next();
-      if (step.done) ctl.close();
-      else ctl.enqueue(new Uint8Array(step.value.buffer, step.value.byteOffset, step.value.length));
-    },
-    cancel() {
-      res.destroy();
-    },
-  }, { highWaterMark: 0 });
-}
-
-interface ListedItem {
-  name?: string;
-  size?: number;
-  etag?: string;
-  lastModified?: Date;
-  metadata?: Record<string, unknown> | null;
-}
-
-const STANDARD_HEADERS = new Set([
-  "content-type",
-  "cache-control",
-  "content-encoding",
-  "content-disposition",
-  "content-language",
-  "expires",
-]);
-
-function listedInfo(bucket: string, item: ListedItem): ObjectInfo {
-  // MinIO lists user metadata as "X-Amz-Meta-Name" beside "content-type" and other headers.
-  const meta = item.metadata ?? {};
-  const lower = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k.toLowerCase(), v]));
-  return {
-    bucket,
-    key: item.name!,
-    size: Number(item.size ?? 0),
-    content_type: headerValue(lower["content-type"]) ?? DEFAULT_CONTENT_TYPE,
-    etag: item.etag ?? "",
-    last_modified: item.lastModified ?? new Date(0),
-    metadata: userMetadata(meta, metaName),
-  };
-}
-
-function infoFromHeaders(bucket: string, key: string, h: IncomingHttpHeaders): ObjectInfo | null {
-  const size = Number(h["content-length"]);
-  if (!Number.isFinite(size) || h.etag === undefined) return null;
-  return {
-    bucket,
-    key,
-    size,
-    content_type: headerValue(h["content-type"]) ?? DEFAULT_CONTENT_TYPE,
-    etag: h.etag.replace(/^"|"$/g, ""),
-    last_modified: new Date(String(h["last-modified"])),
-    metadata: userMetadata(h as Record<string, unknown>, metaName),
-  };
-}
-
-/** "x-amz-meta-name" -> "name"; anything else is not user metadata. */
-function metaName(header: string): string | null {
-  const lower = header.toLowerCase();
-  return lower.startsWith("x-amz-meta-") ? lower.slice("x-amz-meta-".length) : null;
-}
-
-function userMetadata(
-  source: Record<string, unknown>,
-  nameOf: (header: string) => string | null,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [header, value] of Object.entries(source)) {
-    const name = nameOf(header.toLowerCase());
-    const v = headerValue(value);
-    if (name !== null && v !== undefined) out[name] = v;
-  }
-  return out;
-}
-
-function headerValue(v: unknown): string | undefined {
-  if (Array.isArray(v)) return v.length > 0 ? String(v[0]) : undefined;
-  return v === undefined || v === null ? undefined : String(v);
-}
-
-function parseLifecycle(config: unknown): LifecycleRule[] {
-  const rules = (config as { Rule?: unknown } | null)?.Rule;
-  const list = Array.isArray(rules) ? rules : rules ? [rules] : [];
-  const out: LifecycleRule[] = [];
-  for (const raw of list) {
-    const r = raw as {
-      Status?: string;
-      Prefix?: unknown;
-      Filter?: { Prefix?: unknown; And?: { Prefix?: unknown } };
-      Expiration?: { Days?: unknown };
-    };
-    const days = Number(r.Expiration?.Days);
-    if (r.Status === "Disabled" || !Number.isInteger(days) || days < 1) continue;
-    const prefix = r.Filter?.Prefix ?? r.Filter?.And?.Prefix ?? r.Prefix ?? "";
-    out.push({ prefix: typeof prefix === "string" ? prefix : "", expireDays: days });
-  }
-  return out;
-}
-
-function publicReadPolicy(bucket: string) {
-  return {
-    Version: "2012-10-17",
-    Statement: [{
-      Effect: "Allow",
-      Principal: { AWS: ["*"] },
-      Action: ["s3:GetObject"],
-      Resource: [`arn:aws:s3:::${bucket}/*`],
-    }],
-  };
-}
-
-function isDriverCode(err: unknown, code: string): boolean {
-  const cause = err instanceof StoreError ? err.cause : err;
-  return (cause as { code?: unknown })?.code === code;
-}
-
-const NOT_FOUND = new Set(["NoSuchKey", "NotFound", "NoSuchBucket", "NoSuchObject"]);
-const CONFLICT = new Set(["BucketNotEmpty", "BucketAlreadyExists", "BucketAlreadyOwnedByYou"]);
-const INVALID = new Set([
-  "InvalidBucketName",
-  "InvalidObjectName",
-  "XMinioInvalidObjectName",
-  "KeyTooLongError",
-  "InvalidArgument",
-  "EntityTooLarge",
-  "MalformedXML",
-]);
-const TIMEOUT = new Set([
-  "ETIMEDOUT",
-  "ESOCKETTIMEDOUT",
-  "RequestTimeout",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
-const INVALID_NAMES = new Set([
-  "InvalidBucketNameError",
-  "InvalidObjectNameError",
-  "InvalidArgumentError",
-  "ExpiresParamError",
-]);
-
-/**
- * Driver failures as store errors. Connection failures, server trouble and refused credentials
- * all mean "unavailable" to a caller: none of them is the caller's fault.
- */
-export function mapMinioError(err: unknown, what: string): StoreError {
-  if (err instanceof StoreError) return err;
-  const code = String((err as { code?: unknown })?.code ?? "");
-  const name = err instanceof Error ? err.name : "";
-  const msg = err instanceof Error ? err.message : String(err);
-  const opts = { cause: err };
-  if (NOT_FOUND.has(code)) return new StoreError("not_found", "objects", `${what}: ${msg}`, opts);
-  if (CONFLICT.has(code)) return new StoreError("conflict", "objects", `${what}: ${msg}`, opts);
-  if (INVALID.has(code) || INVALID_NAMES.has(name)) {
-    return new StoreError("invalid", "objects", `${what}: ${msg}`, opts);
-  }
-  if (TIMEOUT.has(code)) return new StoreError("timeout", "objects", `${what} timed out`, opts);
-  return new StoreError(
-    "unavailable",
-    "objects",
-    `objects store failed during ${what}: ${code || msg}`.slice(0, 300),
-    opts,
-  );
-}
+export { mapMinioError };
