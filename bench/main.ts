@@ -4,7 +4,8 @@
 // --scenarios=a,b, --at=<git rev> (measure a clean export of that commit), --api-dir=<path>
 // (measure another copy), --api-env=K=V,K=V (extra API settings), --no-diagnostics
 // (skip the middleware-layer costs and the driver comparison; --quick skips them too),
-// --no-write.
+// --no-write, --cpu-prof=DIR (the API runs with V8's CPU profiler; one .cpuprofile per API start
+// lands in DIR when the API stops, for `deno run bench/profile_summary.ts DIR/x.cpuprofile`).
 import { parseArgs } from "node:util";
 import { loadMigrations } from "../src/migrate/files.ts";
 import { migrateUp } from "../src/migrate/runner.ts";
@@ -52,6 +53,8 @@ interface Options {
   apiDir: string | undefined;
   /** Extra environment for the API process (tuning experiments: LOG_LEVEL, DB_POOL_SIZE...). */
   apiEnv: Record<string, string>;
+  /** Where the API writes CPU profiles (absolute), when profiling. */
+  cpuProf: string | undefined;
 }
 
 async function options(): Promise<Options> {
@@ -68,6 +71,7 @@ async function options(): Promise<Options> {
       "api-env": { type: "string" },
       "no-diagnostics": { type: "boolean", default: false },
       "no-write": { type: "boolean", default: false },
+      "cpu-prof": { type: "string" },
     },
   });
   const quick = values.quick ?? false;
@@ -99,6 +103,9 @@ async function options(): Promise<Options> {
     write: !values["no-write"],
     at: values.at,
     apiDir: values["api-dir"],
+    cpuProf: values["cpu-prof"] === undefined
+      ? undefined
+      : new URL(values["cpu-prof"], `file://${Deno.cwd()}/`).pathname,
     apiEnv: Object.fromEntries(
       (list(values["api-env"]) ?? []).map((kv) => {
         const i = kv.indexOf("=");
@@ -160,9 +167,11 @@ function startApi(
   port: number,
   logFile: string,
   extraEnv: Record<string, string>,
+  cpuProf?: string,
 ): Promise<ServerProcess> {
+  const prof = cpuProf === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`];
   return startServer({
-    denoArgs: ["run", "--allow-all", "main.ts"],
+    denoArgs: ["run", "--allow-all", ...prof, "main.ts"],
     cwd: source.dir,
     port,
     env: { ...profile.apiEnv, ...extraEnv },
@@ -207,7 +216,7 @@ async function runProfile(
   // Start twice on the same folder: the second start is the "existing data folder" figure.
   const first = await startApi(source, profile, port, logFile, opts.apiEnv);
   await first.stop();
-  const api = await startApi(source, profile, port, logFile, opts.apiEnv);
+  const api = await startApi(source, profile, port, logFile, opts.apiEnv, opts.cpuProf);
   const startMs = [first.startMs, api.startMs];
   const idleMb = (await api.memory()).rssMb;
   log(`${profile.name}: API up (start ${startMs.map((m) => Math.round(m)).join(" ms, ")} ms)`);
