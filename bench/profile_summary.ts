@@ -59,6 +59,7 @@ export function layerOf(frame: CallFrame): string | null {
   const f = frame.functionName;
   if (f === "(garbage collector)") return "GC";
   if (f === "(program)") return "V8 (program)";
+  if (/argon2|hash-wasm|wasm:\/\/wasm\/3130f842/.test(u)) return "login (argon2id, bench set-up)";
   if (/src\/http\/access_log|src\/log\.ts/.test(u)) return "access log";
   if (/src\/http\/metrics|src\/ops\/metrics|prom-client/.test(u)) return "metrics";
   if (/src\/http\/rate_limit|src\/http\/client_ip|stores\/cache\/memory/.test(u)) {

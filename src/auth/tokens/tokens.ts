@@ -6,12 +6,15 @@
  * @module
  */
 import { SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
 import { hs256Key, verifyHs256 } from "./hs256.ts";
 
 export const ACCESS_TTL_SECONDS = 15 * 60;
 export const ISSUER = "polystore";
 export const AUDIENCE = "polystore-api";
 const REQUIRED_CLAIMS = ["exp", "iat", "jti", "sub"];
+/** Verified tokens remembered per service (a signed-in client repeats its token until expiry). */
+const VERIFIED_MAX = 10_000;
 
 export interface AccessClaims {
   sub: string;
@@ -56,13 +59,25 @@ export function createTokenService(
   const ttl = options.ttlSeconds ?? ACCESS_TTL_SECONDS;
   const nowSeconds = () => Math.floor((options.now?.() ?? Date.now()) / 1000);
   const expect = { issuer: ISSUER, audience: AUDIENCE, required: REQUIRED_CLAIMS };
+  // A token's signature and claims never change, so a token that verified once is remembered by
+  // its exact text (a tampered token is other text) and only its times are checked again.
+  const verified = new LRUCache<string, { claims: AccessClaims; nbf?: number }>({
+    max: VERIFIED_MAX,
+  });
   const verifyAccessSync = (token: string): AccessClaims | null => {
-    const payload = verifyHs256(token, verifyKey, expect, nowSeconds());
+    const now = nowSeconds();
+    const known = verified.get(token);
+    if (known !== undefined) {
+      if (known.claims.exp <= now || (known.nbf !== undefined && known.nbf > now)) return null;
+      return { ...known.claims };
+    }
+    const payload = verifyHs256(token, verifyKey, expect, now);
     if (payload === null || payload.typ !== "access") return null;
-    const { sub, jti, exp, iat, sid } = payload;
+    const { sub, jti, exp, iat, sid, nbf } = payload;
     if (typeof sub !== "string" || typeof jti !== "string") return null;
     const claims: AccessClaims = { sub, jti, exp: exp as number, iat: iat as number };
     if (typeof sid === "string") claims.sid = sid;
+    verified.set(token, { claims: { ...claims }, nbf: nbf as number | undefined });
     return claims;
   };
   return {
