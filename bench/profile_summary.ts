@@ -1,8 +1,8 @@
 // Where the CPU went in a V8 .cpuprofile (from `deno task bench --cpu-prof=DIR`): self time by
 // source file and by function, as a share of the profile and as microseconds per request when the
 // request count is given. Usage: deno run -A bench/profile_summary.ts FILE [requests] [top] [from]
-// where `from` skips the profile's first seconds (the API's start-up) and `requests` should count
-// only what came after.
+// where `from` skips the profile's first seconds (the API's start-up), or when negative keeps only
+// the profile's last seconds, and `requests` should count only the requests in what is kept.
 
 interface CallFrame {
   functionName: string;
@@ -115,7 +115,9 @@ export function layerTimes(p: CpuProfile): SelfTime[] {
 if (import.meta.main) {
   const [file, requestsArg, topArg] = Deno.args;
   const whole = JSON.parse(await Deno.readTextFile(file)) as CpuProfile;
-  const fromUs = Number(Deno.args[3] ?? 0) * 1e6;
+  // A negative `from` counts back from the profile's end (the runs come last, then the stop).
+  const from = Number(Deno.args[3] ?? 0) * 1e6;
+  const fromUs = from >= 0 ? from : whole.timeDeltas.reduce((a, b) => a + b, 0) + from;
   let at = 0;
   const keep = whole.timeDeltas.map((d) => (at += d) >= fromUs);
   const p: CpuProfile = {
