@@ -29,5 +29,7 @@ export function securityHeaders(): MiddlewareHandler {
     for (let i = 0; i < SECURITY_HEADERS.length; i++) {
       h.set(SECURITY_HEADERS[i][0], SECURITY_HEADERS[i][1]);
     }
+    // secureHeaders()' removePoweredBy default.
+    h.delete("X-Powered-By");
   };
 }
