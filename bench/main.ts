@@ -4,7 +4,9 @@
 // --scenarios=a,b, --at=<git rev> (measure a clean export of that commit), --api-dir=<path>
 // (measure another copy), --api-env=K=V,K=V (extra API settings), --no-diagnostics
 // (skip the middleware-layer costs and the driver comparison; --quick skips them too),
-// --no-write.
+// --no-write, --peer=pocketbase (PocketBase side by side with the embedded profile),
+// --cpu-prof=DIR (the API runs with V8's CPU profiler; one .cpuprofile per API start
+// lands in DIR when the API stops, for `deno run bench/profile_summary.ts DIR/x.cpuprofile`).
 import { parseArgs } from "node:util";
 import { loadMigrations } from "../src/migrate/files.ts";
 import { migrateUp } from "../src/migrate/runner.ts";
@@ -13,6 +15,12 @@ import { pgbenchSelect, preparePgbench, prepareRedis, redisGet } from "./baselin
 import { compareDrivers, type DriverFigure } from "./driver_compare.ts";
 import { ensureTool, run } from "./exec.ts";
 import type { LayerCost } from "./layers.ts";
+import {
+  buildPocketbase,
+  PEER_SCENARIOS,
+  POCKETBASE_VERSION,
+  startPocketbase,
+} from "./peer_pocketbase.ts";
 import type { StoreCost } from "./store_costs.ts";
 import { hashCostMs, loadHasher } from "./password.ts";
 import {
@@ -35,7 +43,7 @@ import {
 import { type ServerProcess, startServer } from "./server_process.ts";
 import { checkTargets } from "./targets.ts";
 import { TokenPool } from "./tokens.ts";
-import { type LoadResult, runWrk, WRK } from "./wrk.ts";
+import { type LoadResult, type Plan, runWrk, WRK } from "./wrk.ts";
 
 interface Options {
   quick: boolean;
@@ -52,6 +60,10 @@ interface Options {
   apiDir: string | undefined;
   /** Extra environment for the API process (tuning experiments: LOG_LEVEL, DB_POOL_SIZE...). */
   apiEnv: Record<string, string>;
+  /** A peer to run side by side with the embedded profile. */
+  peer: "pocketbase" | undefined;
+  /** Where the API writes CPU profiles (absolute), when profiling. */
+  cpuProf: string | undefined;
 }
 
 async function options(): Promise<Options> {
@@ -68,6 +80,8 @@ async function options(): Promise<Options> {
       "api-env": { type: "string" },
       "no-diagnostics": { type: "boolean", default: false },
       "no-write": { type: "boolean", default: false },
+      "cpu-prof": { type: "string" },
+      peer: { type: "string" },
     },
   });
   const quick = values.quick ?? false;
@@ -99,6 +113,10 @@ async function options(): Promise<Options> {
     write: !values["no-write"],
     at: values.at,
     apiDir: values["api-dir"],
+    peer: values.peer === undefined ? undefined : peerName(values.peer),
+    cpuProf: values["cpu-prof"] === undefined
+      ? undefined
+      : new URL(values["cpu-prof"], `file://${Deno.cwd()}/`).pathname,
     apiEnv: Object.fromEntries(
       (list(values["api-env"]) ?? []).map((kv) => {
         const i = kv.indexOf("=");
@@ -107,6 +125,11 @@ async function options(): Promise<Options> {
       }),
     ),
   };
+}
+
+function peerName(v: string): "pocketbase" {
+  if (v !== "pocketbase") throw new Error("--peer knows only pocketbase");
+  return v;
 }
 
 function freePort(): number {
@@ -160,9 +183,11 @@ function startApi(
   port: number,
   logFile: string,
   extraEnv: Record<string, string>,
+  cpuProf?: string,
 ): Promise<ServerProcess> {
+  const prof = cpuProf === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`];
   return startServer({
-    denoArgs: ["run", "--allow-all", "main.ts"],
+    denoArgs: ["run", "--allow-all", ...prof, "main.ts"],
     cwd: source.dir,
     port,
     env: { ...profile.apiEnv, ...extraEnv },
@@ -207,7 +232,7 @@ async function runProfile(
   // Start twice on the same folder: the second start is the "existing data folder" figure.
   const first = await startApi(source, profile, port, logFile, opts.apiEnv);
   await first.stop();
-  const api = await startApi(source, profile, port, logFile, opts.apiEnv);
+  const api = await startApi(source, profile, port, logFile, opts.apiEnv, opts.cpuProf);
   const startMs = [first.startMs, api.startMs];
   const idleMb = (await api.memory()).rssMb;
   log(`${profile.name}: API up (start ${startMs.map((m) => Math.round(m)).join(" ms, ")} ms)`);
@@ -339,6 +364,9 @@ async function runProfile(
         log(`${profile.name}: ${sc.name} failed: ${reason}`);
       }
     }
+    if (opts.peer === "pocketbase" && profile.name === "embedded") {
+      notes.push(...await runPeer(api.baseUrl, ctx, opts, workDir));
+    }
     peakMb = Math.max(peakMb, (await api.memory()).peakMb);
   } finally {
     await api.stop();
@@ -384,6 +412,71 @@ async function runProfile(
       underLoadMb,
     },
   };
+}
+
+/**
+ * PocketBase side by side with the embedded API (issue 15, item 6): each scenario at each
+ * connection count runs on polystore, then on PocketBase, then on polystore again (the mean of
+ * the two polystore runs is the figure), so drift on the shared machine hits both sides alike.
+ * Returns the notes for the report: a table of polystore / PocketBase, or why it was skipped.
+ */
+async function runPeer(
+  baseUrl: string,
+  ctx: { seed: SeedInfo; tokens: TokenPool },
+  opts: Options,
+  workDir: string,
+): Promise<string[]> {
+  log("peer: building PocketBase");
+  const built = await buildPocketbase();
+  if ("skipped" in built) return [`PocketBase peer skipped: ${built.skipped}`];
+  log("peer: starting PocketBase and loading companies");
+  const peer = await startPocketbase(
+    built.bin,
+    workDir,
+    freePort(),
+    opts.quick ? QUICK_SEED.companies : FULL_SEED.companies,
+  );
+  const lines: string[] = [];
+  try {
+    const tokens = await ctx.tokens.of("sales");
+    const conns = opts.connections.filter((c) => c > 1);
+    for (const sc of PEER_SCENARIOS) {
+      for (const c of conns.length > 0 ? conns : [16]) {
+        const run = (url: string, plan: Plan) =>
+          runWrk(url, plan, { connections: c, durationS: opts.durationS, workDir });
+        const ours = sc.polystore(tokens, ctx.seed.companyIds);
+        const a = await run(baseUrl, ours);
+        await settle(baseUrl);
+        const pb = await run(peer.baseUrl, sc.pocketbase(peer));
+        const b = await run(baseUrl, ours);
+        await settle(baseUrl);
+        const rps = (a.rps + b.rps) / 2;
+        const ratio = rps / pb.rps;
+        log(
+          `peer: ${sc.name} @${c}: polystore ${Math.round(rps)} rps, PocketBase ` +
+            `${Math.round(pb.rps)} rps (x${ratio.toFixed(2)}), errors ${
+              a.errors + b.errors
+            }/${pb.errors}`,
+        );
+        lines.push(
+          `| ${sc.name} | ${c} | ${Math.round(rps).toLocaleString("en")} | ` +
+            `${(a.p50Ms + b.p50Ms) / 2 > 0 ? ((a.p50Ms + b.p50Ms) / 2).toFixed(2) : "-"} | ` +
+            `${Math.round(pb.rps).toLocaleString("en")} | ${pb.p50Ms.toFixed(2)} | ` +
+            `${a.errors + b.errors}/${pb.errors} | **${ratio.toFixed(2)}** |`,
+        );
+      }
+    }
+  } finally {
+    await peer.stop();
+  }
+  return [
+    `PocketBase ${POCKETBASE_VERSION} side by side with the embedded profile (same machine, ` +
+    `same wrk script; polystore runs before and after each PocketBase run, mean shown; ` +
+    `PocketBase lists with skipTotal=1, as polystore pages without a count):\n\n` +
+    "  | scenario | conns | polystore rps | p50 ms | PocketBase rps | p50 ms | errors (ours/PB) | polystore / PocketBase |\n" +
+    "  | --- | --- | --- | --- | --- | --- | --- | --- |\n" +
+    lines.map((l) => `  ${l}`).join("\n"),
+  ];
 }
 
 /**

@@ -6,8 +6,6 @@
  */
 import { swaggerUI } from "@hono/swagger-ui";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
-import { secureHeaders } from "hono/secure-headers";
 import type { Config } from "./config.ts";
 import { payloadTooLarge } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -25,6 +23,9 @@ import { rateLimit } from "./http/rate_limit.ts";
 import { requestId } from "./http/request_id.ts";
 import { utf8Body } from "./http/utf8_body.ts";
 import { contentSecurityPolicy } from "./http/csp.ts";
+import { cors } from "./http/cors.ts";
+import { securityHeaders } from "./http/security_headers.ts";
+import { mayHaveBody } from "./http/body_presence.ts";
 import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissions.ts";
 import type { Deps } from "./http/types.ts";
 import {
@@ -111,16 +112,19 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
   app.use("*", accessLog(log));
   app.use("*", metrics.middleware);
   app.use("*", methodNotAllowedProblems(app));
-  app.use(
-    "*",
-    requestLogSampler({
-      documents: stores.documents,
-      sampleRate: config.ops.requestLogSample,
-      log,
-      now: deps.now,
-    }),
-  );
-  app.use("*", secureHeaders());
+  // A sample of 0 keeps nothing: the layer is left out rather than run for nothing.
+  if (config.ops.requestLogSample > 0) {
+    app.use(
+      "*",
+      requestLogSampler({
+        documents: stores.documents,
+        sampleRate: config.ops.requestLogSample,
+        log,
+        now: deps.now,
+      }),
+    );
+  }
+  app.use("*", securityHeaders());
   app.use("*", contentSecurityPolicy(["/docs"]));
   app.use(
     "*",
@@ -148,7 +152,10 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
   // Streamed uploads keep their own limits (per bucket, per signed URL) while streaming.
   app.use(
     "*",
-    (c, next) => isStreamedUpload(c.req.method, c.req.path) ? next() : limitBody(c, next),
+    (c, next) =>
+      !mayHaveBody(c.req.raw) || isStreamedUpload(c.req.method, c.req.path)
+        ? next()
+        : limitBody(c, next),
   );
   app.use("*", utf8Body([`${SIGNED_URL_MOUNT}/`]));
   app.use(

@@ -15,6 +15,13 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Whether a line at `level` would be written (lets hot paths skip building it). */
+  enabled?(level: Exclude<LogLevel, "silent">): boolean;
+  /**
+   * Writes fields the caller knows hold no secret (the access log), skipping the redaction pass.
+   * Optional: callers fall back to the level methods.
+   */
+  trusted?(level: Exclude<LogLevel, "silent">, msg: string, fields: LogFields): void;
 }
 
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[_-]?key|hash/i;
@@ -90,15 +97,34 @@ export function createLogger(
   sink: (line: string) => void = (line) => console.log(line),
 ): Logger {
   const min = ORDER[level];
+  // One ISO timestamp per millisecond: a busy server logs many lines within one.
+  let lastMs = NaN;
+  let lastIso = "";
+  const head = (lvl: Exclude<LogLevel, "silent">, msg: string) => {
+    const now = Date.now();
+    if (now !== lastMs) {
+      lastMs = now;
+      lastIso = new Date(now).toISOString();
+    }
+    return `{"time":"${lastIso}","level":"${lvl}","msg":${JSON.stringify(msg)}`;
+  };
+  // Same text as JSON.stringify({ time, level, msg, ...fields }).
+  const line = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields) => {
+    const rest = fields ? JSON.stringify(fields) : "{}";
+    return rest.length > 2 ? `${head(lvl, msg)},${rest.slice(1)}` : `${head(lvl, msg)}}`;
+  };
   const write = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields) => {
     if (ORDER[lvl] < min) return;
-    const base = { time: new Date().toISOString(), level: lvl, msg };
-    sink(JSON.stringify(fields ? { ...base, ...(redact(fields) as LogFields) } : base));
+    sink(line(lvl, msg, fields ? redact(fields) as LogFields : undefined));
   };
   return {
     debug: (m, f) => write("debug", m, f),
     info: (m, f) => write("info", m, f),
     warn: (m, f) => write("warn", m, f),
     error: (m, f) => write("error", m, f),
+    enabled: (lvl) => ORDER[lvl] >= min,
+    trusted: (lvl, m, f) => {
+      if (ORDER[lvl] >= min) sink(line(lvl, m, f));
+    },
   };
 }

@@ -46,3 +46,36 @@ Deno.test("bufferedStdout writes every line, in order, on flush", async () => {
   const lines = new TextDecoder().decode(out.stdout).trimEnd().split("\n");
   assert.deepEqual(lines, Array.from({ length: 50 }, (_, i) => `line ${i}`));
 });
+
+Deno.test("logger fast paths write the same lines", async (t) => {
+  await t.step("a line is the JSON of time, level, msg and the fields, in that order", () => {
+    const lines: string[] = [];
+    const log = createLogger("info", (l) => lines.push(l));
+    log.info("plain");
+    log.warn("with fields", { a: 1, b: 'x"y', nested: { token: "t" } });
+    const [plain, fields] = lines.map((l) => JSON.parse(l));
+    assert.deepEqual(Object.keys(plain), ["time", "level", "msg"]);
+    assert.deepEqual(JSON.parse(lines[1]), {
+      time: fields.time,
+      level: "warn",
+      msg: "with fields",
+      a: 1,
+      b: 'x"y',
+      nested: { token: "[redacted]" },
+    });
+  });
+
+  await t.step("trusted lines skip redaction but keep the level filter", () => {
+    const lines: string[] = [];
+    const log = createLogger("warn", (l) => lines.push(l));
+    assert.equal(log.enabled?.("info"), false);
+    assert.equal(log.enabled?.("error"), true);
+    log.trusted?.("info", "dropped", { a: 1 });
+    log.trusted?.("error", "kept", { path: "/x", user_id: undefined });
+    assert.equal(lines.length, 1);
+    const line = JSON.parse(lines[0]);
+    assert.equal(line.msg, "kept");
+    assert.equal(line.path, "/x");
+    assert.equal("user_id" in line, false);
+  });
+});

@@ -13,8 +13,8 @@ export function requestId(): MiddlewareHandler {
     const given = c.req.header("X-Request-Id");
     const id = given && SANE.test(given) ? given : crypto.randomUUID();
     c.set("requestId", id);
-    c.header("X-Request-Id", id);
     await next();
-    c.header("X-Request-Id", id);
+    // Set on the final response directly: c.header() after the handler copies the whole Response.
+    c.res.headers.set("X-Request-Id", id);
   };
 }

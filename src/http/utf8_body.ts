@@ -22,8 +22,11 @@ export function isTextBody(contentType: string | undefined): boolean {
 export function utf8Body(skip: readonly string[] = []): MiddlewareHandler<AppEnv> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   return async function utf8Body(c, next) {
-    const skipped = skip.some((prefix) => c.req.path.startsWith(prefix));
-    if (!skipped && c.req.raw.body !== null && isTextBody(c.req.header("Content-Type"))) {
+    // The Content-Type first: reading `body` makes a stream, a cost a GET should not pay.
+    if (
+      isTextBody(c.req.header("Content-Type")) &&
+      !skip.some((prefix) => c.req.path.startsWith(prefix)) && c.req.raw.body !== null
+    ) {
       const bytes = await c.req.arrayBuffer();
       try {
         decoder.decode(bytes);

@@ -36,9 +36,17 @@ export function createStoreMetrics(registry: Registry): StoreMetrics {
   });
   // Per-second buckets of cache calls over the last 60 s.
   const buckets = new Map<number, number>();
+  // Bound histogram children by "port operation": no label object hashed per store call.
+  const timers = new Map<string, { observe(v: number): void }>();
   return {
     observe(port, operation, seconds, ok) {
-      duration.observe({ port, operation }, seconds);
+      const key = `${port} ${operation}`;
+      let timer = timers.get(key);
+      if (timer === undefined) {
+        timer = duration.labels(port, operation);
+        timers.set(key, timer);
+      }
+      timer.observe(seconds);
       if (!ok) errors.inc({ port, operation });
       if (port === "cache") {
         const s = Math.floor(Date.now() / 1000);

@@ -16,34 +16,44 @@ function isPromise(v: unknown): v is Promise<unknown> {
 }
 
 function wrap<T extends object>(target: T, port: string, observe: StoreObserver, prefix = ""): T {
+  // One wrapper per method, made on first use: a property read must not allocate a closure.
+  const wrappers = new Map<string, { fn: unknown; wrapped: unknown }>();
+  const make = (fn: (...a: unknown[]) => unknown, t: T, prop: string) => {
+    const operation = prefix + prop;
+    return (...args: unknown[]) => {
+      const started = performance.now();
+      let out: unknown;
+      try {
+        out = fn.apply(t, args);
+      } catch (err) {
+        observe(port, operation, (performance.now() - started) / 1000, false);
+        throw err;
+      }
+      if (prop === "collection" && port === "documents" && out && typeof out === "object") {
+        return wrap(out as object, port, observe, "collection.");
+      }
+      if (!isPromise(out)) return out;
+      return out.then(
+        (v) => {
+          observe(port, operation, (performance.now() - started) / 1000, true);
+          return v;
+        },
+        (err) => {
+          observe(port, operation, (performance.now() - started) / 1000, false);
+          throw err;
+        },
+      );
+    };
+  };
   return new Proxy(target, {
     get(t, prop) {
       const value = Reflect.get(t, prop);
       if (typeof value !== "function" || typeof prop !== "string") return value;
-      return (...args: unknown[]) => {
-        const started = performance.now();
-        let out: unknown;
-        try {
-          out = (value as (...a: unknown[]) => unknown).apply(t, args);
-        } catch (err) {
-          observe(port, prefix + prop, (performance.now() - started) / 1000, false);
-          throw err;
-        }
-        if (prop === "collection" && port === "documents" && out && typeof out === "object") {
-          return wrap(out as object, port, observe, "collection.");
-        }
-        if (!isPromise(out)) return out;
-        return out.then(
-          (v) => {
-            observe(port, prefix + prop, (performance.now() - started) / 1000, true);
-            return v;
-          },
-          (err) => {
-            observe(port, prefix + prop, (performance.now() - started) / 1000, false);
-            throw err;
-          },
-        );
-      };
+      const known = wrappers.get(prop);
+      if (known !== undefined && known.fn === value) return known.wrapped;
+      const wrapped = make(value as (...a: unknown[]) => unknown, t, prop);
+      wrappers.set(prop, { fn: value, wrapped });
+      return wrapped;
     },
   });
 }

@@ -1,6 +1,6 @@
 /**
- * Turns a Bearer access token into a Principal: signature and claims (tokens.ts), then the
- * revocation list (cache first, relational table as the copy of record), then the user's grants.
+ * Turns a Bearer access token into a Principal: signature and claims (tokens.ts), then account
+ * state and the revocation table in one query, then the user's grants (memo or cache).
  *
  * @module
  */
@@ -8,7 +8,6 @@ import type { Deps } from "../../http/types.ts";
 import type { Authenticator } from "../../http/guard.ts";
 import { accessClaims } from "../tokens/access_claims.ts";
 import { loadGrants, type Principal } from "../grants/principal.ts";
-import { revokedKey } from "../tokens/revocation.ts";
 
 interface CallerRow extends Record<string, unknown> {
   tokens_valid_after: Date | null;
@@ -31,34 +30,22 @@ async function callerState(deps: Deps, userId: string, jti: string): Promise<Cal
   return r.rows[0] ?? null;
 }
 
-async function cachedRevocation(deps: Deps, jti: string): Promise<boolean> {
-  try {
-    return await deps.stores.cache.get(revokedKey(jti)) !== null;
-  } catch (err) {
-    deps.log.warn("cache read failed; checking revocations in the database", {
-      error: String(err),
-    });
-    return false;
-  }
-}
-
 /** The authenticator the guard calls for every non-public route. */
 export function createAuthenticator(deps: Deps): Authenticator {
   return async (c) => {
     const claims = await accessClaims(c, deps.tokens);
     if (claims === null) return null;
-    // The three look-ups are independent, so they run at once: a request waits for the slowest
-    // store once instead of for each in turn. The table is checked even after a cache miss,
-    // because the cache may have lost the entry.
-    const [cachedRevoked, state, grants] = await Promise.all([
-      cachedRevocation(deps, claims.jti),
+    // Both look-ups are independent, so they run at once. Revocations are checked in the table,
+    // the copy of record written in the revoking transaction, by the same query as the account
+    // state: the cache deny-list (tokens/revocation.ts) would only repeat that answer.
+    const [state, grants] = await Promise.all([
       callerState(deps, claims.sub, claims.jti),
       loadGrants(
         { db: deps.stores.relational, cached: deps.cached, memo: deps.grants },
         claims.sub,
       ),
     ]);
-    if (cachedRevoked || state === null || state.revoked) return null;
+    if (state === null || state.revoked) return null;
     // A password change refuses every access token issued before it (iat is in seconds).
     if (
       state.tokens_valid_after !== null &&

@@ -5,12 +5,16 @@
  *
  * @module
  */
-import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
+import { hs256Key, verifyHs256 } from "./hs256.ts";
 
 export const ACCESS_TTL_SECONDS = 15 * 60;
 export const ISSUER = "polystore";
 export const AUDIENCE = "polystore-api";
-const ALGORITHMS = ["HS256"];
+const REQUIRED_CLAIMS = ["exp", "iat", "jti", "sub"];
+/** Verified tokens remembered per service (a signed-in client repeats its token until expiry). */
+const VERIFIED_MAX = 10_000;
 
 export interface AccessClaims {
   sub: string;
@@ -33,6 +37,8 @@ export interface TokenService {
   ): Promise<{ token: string; claims: AccessClaims }>;
   /** Verified claims, or null for any invalid, expired, foreign or non-access token. */
   verifyAccess(token: string): Promise<AccessClaims | null>;
+  /** verifyAccess without the promise, when the service can (HS256 with a node:crypto key). */
+  verifyAccessSync?(token: string): AccessClaims | null;
 }
 
 /** Token signing and verification with a secret of at least 32 bytes. */
@@ -48,8 +54,32 @@ export function createTokenService(
     false,
     ["sign", "verify"],
   );
+  // The same key for the synchronous verification of every request (hs256.ts).
+  const verifyKey = hs256Key(secret);
   const ttl = options.ttlSeconds ?? ACCESS_TTL_SECONDS;
   const nowSeconds = () => Math.floor((options.now?.() ?? Date.now()) / 1000);
+  const expect = { issuer: ISSUER, audience: AUDIENCE, required: REQUIRED_CLAIMS };
+  // A token's signature and claims never change, so a token that verified once is remembered by
+  // its exact text (a tampered token is other text) and only its times are checked again.
+  const verified = new LRUCache<string, { claims: AccessClaims; nbf?: number }>({
+    max: VERIFIED_MAX,
+  });
+  const verifyAccessSync = (token: string): AccessClaims | null => {
+    const now = nowSeconds();
+    const known = verified.get(token);
+    if (known !== undefined) {
+      if (known.claims.exp <= now || (known.nbf !== undefined && known.nbf > now)) return null;
+      return { ...known.claims };
+    }
+    const payload = verifyHs256(token, verifyKey, expect, now);
+    if (payload === null || payload.typ !== "access") return null;
+    const { sub, jti, exp, iat, sid, nbf } = payload;
+    if (typeof sub !== "string" || typeof jti !== "string") return null;
+    const claims: AccessClaims = { sub, jti, exp: exp as number, iat: iat as number };
+    if (typeof sid === "string") claims.sid = sid;
+    verified.set(token, { claims: { ...claims }, nbf: nbf as number | undefined });
+    return claims;
+  };
   return {
     async signAccess(userId, signOptions = {}) {
       const iat = nowSeconds();
@@ -70,28 +100,9 @@ export function createTokenService(
         .sign(await keyReady);
       return { token, claims };
     },
-    async verifyAccess(token) {
-      try {
-        const { payload } = await jwtVerify(token, await keyReady, {
-          algorithms: ALGORITHMS,
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          requiredClaims: ["exp", "iat", "jti", "sub"],
-          currentDate: new Date(nowSeconds() * 1000),
-        });
-        if (payload.typ !== "access") return null;
-        const claims: AccessClaims = {
-          sub: payload.sub!,
-          jti: payload.jti!,
-          exp: payload.exp!,
-          iat: payload.iat!,
-        };
-        if (typeof payload.sid === "string") claims.sid = payload.sid;
-        return claims;
-      } catch (err) {
-        if (err instanceof joseErrors.JOSEError) return null;
-        throw err;
-      }
+    verifyAccess(token) {
+      return Promise.resolve(verifyAccessSync(token));
     },
+    verifyAccessSync,
   };
 }

@@ -11,16 +11,17 @@ import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
 import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { measureHealth, type StoreHealth } from "../health.ts";
 import { mapPgError, rethrowable } from "./pg_errors.ts";
+import { preparedRunner } from "./pglite_prepared.ts";
 import { SerialLock } from "./serial_lock.ts";
 import { typeParsers } from "./type_parsers.ts";
-import type { QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
+import type { QueryOptions, QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
 
 interface PgliteQueryable {
   query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
   exec(sql: string): Promise<unknown>;
 }
 
-function wrap(db: PgliteQueryable): Transaction {
+function wrap(db: PgliteQueryable, named?: PgliteQueryable["query"]): Transaction {
   return {
     async exec(sql: string) {
       try {
@@ -29,9 +30,15 @@ function wrap(db: PgliteQueryable): Transaction {
         throw mapPgError(err);
       }
     },
-    async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []) {
+    async query<R extends Row = Row>(
+      sql: string,
+      params: readonly unknown[] = [],
+      options?: QueryOptions,
+    ) {
       try {
-        const r = await db.query<R>(sql, [...params]);
+        const r = options?.name && named
+          ? await named<R>(sql, [...params])
+          : await db.query<R>(sql, [...params]);
         // PGlite reports affectedRows 0 for a SELECT; pg reports the rows returned.
         const rowCount = Math.max(r.rows.length, r.affectedRows ?? 0);
         return { rows: r.rows, rowCount } as QueryResult<R>;
@@ -56,12 +63,14 @@ export async function openPglite(dataDir: string): Promise<RelationalStore> {
     parsers: typeParsers,
   });
   const lock = new SerialLock();
-  const direct = wrap(db);
+  // Named queries outside transactions run as prepared statements (pglite_prepared.ts).
+  const prepared = preparedRunner(db);
+  const direct = wrap(db, (sql, params) => prepared.query(sql, params ?? []));
   let closed = false;
 
   return {
     adapter: "pglite",
-    query: (sql, params, _options) => lock.run(() => direct.query(sql, params)),
+    query: (sql, params, options) => lock.run(() => direct.query(sql, params, options)),
     transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
       return lock.run(async () => {
         try {
