@@ -388,6 +388,31 @@ async function runProfile(
     );
     pglitefloorMb = floor.rssMb;
   }
+  // Insight text to graph-visible relationship at 20 writes/s (issue 11): its own process over
+  // the profile's stores with the insights jobs running (bench/insight_lag.ts).
+  let insightLag: ProfileInfo["insightLag"];
+  const lag = await run("deno", [
+    "run",
+    "--allow-all",
+    "bench/insight_lag.ts",
+    "--rate",
+    "20",
+    "--seconds",
+    opts.quick ? "5" : "15",
+  ], { cwd: REPO_ROOT, env: profile.apiEnv, allowFail: true });
+  const lagLine = lag.stdout.trim().split("\n").at(-1) ?? "";
+  if (lagLine.startsWith("{")) {
+    const l = JSON.parse(lagLine) as {
+      rate_per_s: number;
+      writes: number;
+      p50_ms: number;
+      p99_ms: number;
+    };
+    insightLag = { ratePerS: l.rate_per_s, writes: l.writes, p50Ms: l.p50_ms, p99Ms: l.p99_ms };
+    log(`${profile.name}: insight lag p50 ${l.p50_ms} ms, p99 ${l.p99_ms} ms at ${l.rate_per_s}/s`);
+  } else {
+    notes.push(`${profile.name}: the insight lag run failed: ${lag.stderr.slice(-300)}`);
+  }
   const logText = await Deno.readTextFile(logFile);
   const errorLines = logText.split("\n").filter((l) => l.includes('"level":"error"'));
   if (errorLines.length > 0) {
@@ -410,6 +435,7 @@ async function runProfile(
       floorMb: pglitefloorMb,
       peakMb,
       underLoadMb,
+      insightLag,
     },
   };
 }

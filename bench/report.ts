@@ -48,6 +48,8 @@ export interface ProfileInfo {
   peakMb?: number;
   /** The most resident memory sampled while any scenario's load ran (MB). */
   underLoadMb?: number;
+  /** Insight text to graph-visible relationship at a fixed write rate (bench/insight_lag.ts). */
+  insightLag?: { ratePerS: number; writes: number; p50Ms: number; p99Ms: number };
 }
 
 export interface RunReport {
