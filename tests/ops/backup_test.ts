@@ -44,7 +44,24 @@ async function seed(api: TestApi, tag: string) {
   await api.stores.objects.ensureBucket("content");
   const body = new TextEncoder().encode(`object body ${tag}`);
   await api.stores.objects.put("content", `ops/${tag}.txt`, body, { contentType: "text/plain" });
-  return { user, companyId: company.rows[0].id };
+  // An insight caught between the parts of a live backup: its document is in the snapshot, but
+  // its outbox row and graph node came after the relational part was read.
+  const res = await api.request("POST", "/api/v1/insights", {
+    token: user.token,
+    body: {
+      title: `Caught mid-backup ${tag}`,
+      body: "written while the backup ran",
+      tags: ["ops"],
+    },
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const insightId = String((await res.json()).id);
+  await api.stores.relational.query("delete from insight_outbox where aggregate_id = $1", [
+    insightId,
+  ]);
+  await api.stores.relational.query("delete from insight_jobs where insight_id = $1", [insightId]);
+  await api.stores.graph.deleteNode({ label: "Insight", id: insightId });
+  return { user, companyId: company.rows[0].id, insightId };
 }
 
 async function expectAppError(p: Promise<unknown>, status: number): Promise<AppError> {
@@ -123,6 +140,11 @@ function scenario(profile: Profile) {
             seeded.companyId,
           ]);
           assert.equal(c.rows.length, 1);
+          // The graph projection of the insight the snapshot caught mid-flight is rebuilt.
+          assert.ok(
+            await fresh.stores.graph.getNode({ label: "Insight", id: seeded.insightId }),
+            "the caught insight is projected after the restore",
+          );
           const note = await fresh.stores.documents.collection("ops_test_notes").findOne({
             _id: `note-${tag}`,
           });
