@@ -12,7 +12,11 @@ import { uploadBuckets } from "./limits.ts";
 const Bucket = z.enum(uploadBuckets() as [string, ...string[]]).openapi({ example: "contracts" });
 const EntityType = z.enum(ENTITY_TYPES).openapi({ example: "contract" });
 const ContentType = z.string().min(3).max(255)
-  .regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;.*)?$/i, "must look like type/subtype")
+  // No flags: the document carries the source only, and "/i" there would match nothing.
+  .regex(
+    /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+([ \t]*;[^\r\n]*)?$/,
+    "must look like type/subtype",
+  )
   .openapi({ example: "application/pdf" });
 
 export const UploadCreateSchema = z.strictObject({

@@ -144,8 +144,11 @@ function shadowedMethod(router: TrieRouter<PathMethods>, method: string, path: s
   const fits = router.match("ALL", path)[0].map(([p]) => p);
   if (fits.length < 2) return null;
   const best = fits.reduce((a, b) => specificity(b, a) > 0 ? b : a);
-  if (best.methods.includes(method)) return null;
-  return fits.some((p) => p !== best && p.methods.includes(method)) ? best.methods : null;
+  // Paths as concrete as the best one (/relationships/{insight_id}, /relationships/{id}) are one.
+  const top = fits.filter((p) => specificity(p, best) === 0);
+  if (top.some((p) => p.methods.includes(method))) return null;
+  if (!fits.some((p) => p.methods.includes(method))) return null;
+  return [...new Set(top.flatMap((p) => p.methods))];
 }
 
 /**

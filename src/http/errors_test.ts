@@ -24,6 +24,8 @@ function buildApp(logs: string[]) {
   app.post("/notes/audio", (c) => c.text("audio"));
   app.put("/files/:bucket/:type/:id/:name", (c) => c.text("file"));
   app.get("/files/avatars/users/:user/:name", (c) => c.text("avatar"));
+  app.get("/rel/:insight", (c) => c.text("list"));
+  app.delete("/rel/:id", (c) => c.text("deleted"));
   app.openapi(
     createRoute({
       method: "post",
@@ -118,6 +120,9 @@ Deno.test("problem+json errors", async (t) => {
     await problem(avatar);
     const file = await app.request("/files/contracts/deal/d1/a.pdf", { method: "PUT" });
     assert.equal(await file.text(), "file");
+    // Two templates alike but for a parameter's name are one path: both methods answer.
+    assert.equal(await (await app.request("/rel/r1", { method: "DELETE" })).text(), "deleted");
+    assert.equal(await (await app.request("/rel/r1")).text(), "list");
   });
 
   await t.step("a key with control characters is 404, never a 405 naming the method", async () => {
