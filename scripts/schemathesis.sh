@@ -8,7 +8,8 @@
 #
 # Settings (env): ST_MAX_EXAMPLES (30), ST_SEED (1: the same cases every run; "random" for a new
 # seed), ST_WORKERS (2), ST_TIMEOUT (wall-clock seconds per run, 900), ST_REQUEST_TIMEOUT
-# (seconds per request, 30: a loaded CI machine is slow, a hang still fails), ST_PORT (a free
+# (seconds per request and the response-time check's limit, 30: a loaded CI machine is slow, a
+# hang still fails), ST_PORT (a free
 # port), ST_RUNS ("anonymous admin"). Reports go to .schemathesis/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,7 +70,7 @@ admin_token() {
 status=0
 for run in $RUNS; do
   args=(run "$BASE/openapi.json" --checks all --max-examples "$MAX_EXAMPLES" --workers "$WORKERS"
-    --request-timeout "$REQUEST_TIMEOUT"
+    --request-timeout "$REQUEST_TIMEOUT" --max-response-time "$REQUEST_TIMEOUT"
     --report junit --report-junit-path "$OUT/$run.junit.xml")
   [ "$SEED" = random ] || args+=(--seed "$SEED")
   if [ "$run" = admin ]; then
