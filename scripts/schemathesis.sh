@@ -7,8 +7,10 @@
 #   ST_MAX_EXAMPLES=10 ST_SEED=7 bash scripts/schemathesis.sh
 #
 # Settings (env): ST_MAX_EXAMPLES (30), ST_SEED (1: the same cases every run; "random" for a new
-# seed), ST_WORKERS (2), ST_TIMEOUT (wall-clock seconds per run, 900), ST_PORT (a free port),
-# ST_RUNS ("anonymous admin"). Reports go to .schemathesis/ (ignored by git).
+# seed), ST_WORKERS (2), ST_TIMEOUT (wall-clock seconds per run, 900), ST_REQUEST_TIMEOUT
+# (seconds per request and the response-time check's limit, 30: a loaded CI machine is slow, a
+# hang still fails), ST_PORT (a free
+# port), ST_RUNS ("anonymous admin"). Reports go to .schemathesis/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +28,7 @@ MAX_EXAMPLES="${ST_MAX_EXAMPLES:-30}"
 SEED="${ST_SEED:-1}"
 WORKERS="${ST_WORKERS:-2}"
 WALL="${ST_TIMEOUT:-900}"
+REQUEST_TIMEOUT="${ST_REQUEST_TIMEOUT:-30}"
 RUNS="${ST_RUNS:-anonymous admin}"
 PORT="${ST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 BASE="http://127.0.0.1:$PORT"
@@ -67,6 +70,7 @@ admin_token() {
 status=0
 for run in $RUNS; do
   args=(run "$BASE/openapi.json" --checks all --max-examples "$MAX_EXAMPLES" --workers "$WORKERS"
+    --request-timeout "$REQUEST_TIMEOUT" --max-response-time "$REQUEST_TIMEOUT"
     --report junit --report-junit-path "$OUT/$run.junit.xml")
   [ "$SEED" = random ] || args+=(--seed "$SEED")
   if [ "$run" = admin ]; then

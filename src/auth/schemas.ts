@@ -26,8 +26,11 @@ export const LoginJson = z.strictObject({
   password: anyPassword,
 }).openapi("LoginRequest");
 
-/** The OAuth2 password grant (RFC 6749 section 4.3); client fields are accepted and unused. */
-export const LoginForm = z.strictObject({
+/**
+ * The OAuth2 password grant (RFC 6749 section 4.3); client fields are accepted and unused, and
+ * other parameters are ignored, as section 3.2 requires of a token endpoint.
+ */
+export const LoginForm = z.object({
   username: z.string().trim().min(1).max(255),
   password: anyPassword,
   grant_type: z.literal("password").optional(),
@@ -42,8 +45,8 @@ export const RefreshJson = z.strictObject({ refresh_token: refreshToken }).opena
   "RefreshRequest",
 );
 
-/** The OAuth2 refresh grant (RFC 6749 section 6). */
-export const RefreshForm = z.strictObject({
+/** The OAuth2 refresh grant (RFC 6749 section 6); unknown parameters are ignored (3.2). */
+export const RefreshForm = z.object({
   grant_type: z.literal("refresh_token"),
   refresh_token: refreshToken,
   scope: z.string().max(500).optional(),

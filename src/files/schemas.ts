@@ -6,11 +6,17 @@
 import { z } from "@hono/zod-openapi";
 import { PageQuery } from "../shared/openapi.ts";
 import { ENTITY_TYPES } from "./entities.ts";
+import { uploadBuckets } from "./limits.ts";
 
-const Bucket = z.string().regex(/^[a-z0-9-]{3,63}$/).openapi({ example: "contracts" });
+/** Only the buckets the files API writes to (their set is fixed; config tunes their limits). */
+const Bucket = z.enum(uploadBuckets() as [string, ...string[]]).openapi({ example: "contracts" });
 const EntityType = z.enum(ENTITY_TYPES).openapi({ example: "contract" });
 const ContentType = z.string().min(3).max(255)
-  .regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;.*)?$/i, "must look like type/subtype")
+  // No flags: the document carries the source only, and "/i" there would match nothing.
+  .regex(
+    /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+([ \t]*;[^\r\n]*)?$/,
+    "must look like type/subtype",
+  )
   .openapi({ example: "application/pdf" });
 
 export const UploadCreateSchema = z.strictObject({

@@ -3,13 +3,15 @@
  * 422, 503 with Retry-After), Hono's HTTP exceptions (malformed JSON, body too large) by status,
  * anything else as a bare 500 whose details go to the log only; unknown paths 404, and known paths
  * asked with another method 405 with Allow (hono's method-not-allowed, which matches routes as
- * the router does, multi-segment keys included).
+ * the router does, multi-segment keys included); as in OpenAPI, a concrete path such as
+ * /insights/audio is matched before a templated one such as /insights/{id}.
  *
  * @module
  */
 import type { Context, Env, ErrorHandler, Hono, MiddlewareHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed as honoMethodNotAllowed } from "hono/method-not-allowed";
+import { TrieRouter } from "hono/router/trie-router";
 import {
   AppError,
   conflict,
@@ -99,10 +101,62 @@ export function notFoundHandler(): NotFoundHandler {
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 
+/** One route path with the methods registered on it and which of its segments are literal. */
+interface PathMethods {
+  literal: boolean[];
+  methods: string[];
+}
+
+/** Every route path of `app` in a router that matches a request path to all the paths it fits. */
+function pathRouter(routes: readonly { method: string; path: string }[]): TrieRouter<PathMethods> {
+  const byPath = new Map<string, Set<string>>();
+  for (const r of routes) {
+    if (r.method === "ALL" || r.method === "HEAD") continue;
+    const methods = byPath.get(r.path) ?? new Set<string>();
+    methods.add(r.method);
+    if (r.method === "GET") methods.add("HEAD");
+    byPath.set(r.path, methods);
+  }
+  const router = new TrieRouter<PathMethods>();
+  for (const [path, methods] of byPath) {
+    const literal = path.split("/").filter(Boolean).map((s) => !s.startsWith(":") && s !== "*");
+    router.add("ALL", path, { literal, methods: [...methods] });
+  }
+  return router;
+}
+
+/** Positive when `a` is the more concrete: a literal segment where `b` has a parameter, first. */
+function specificity(a: PathMethods, b: PathMethods): number {
+  const n = Math.max(a.literal.length, b.literal.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.literal[i] ?? false;
+    const y = b.literal[i] ?? false;
+    if (x !== y) return x ? 1 : -1;
+  }
+  return 0;
+}
+
+/**
+ * The methods of the most concrete route path that fits `path` when a less concrete one would
+ * otherwise answer `method` (PUT /insights/audio is not PUT /insights/{id}); null otherwise.
+ */
+function shadowedMethod(router: TrieRouter<PathMethods>, method: string, path: string) {
+  const fits = router.match("ALL", path)[0].map(([p]) => p);
+  if (fits.length < 2) return null;
+  const best = fits.reduce((a, b) => specificity(b, a) > 0 ? b : a);
+  // Paths as concrete as the best one (/relationships/{insight_id}, /relationships/{id}) are one.
+  const top = fits.filter((p) => specificity(p, best) === 0);
+  if (top.some((p) => p.methods.includes(method))) return null;
+  if (!fits.some((p) => p.methods.includes(method))) return null;
+  return [...new Set(top.flatMap((p) => p.methods))];
+}
+
 /**
  * Turns the 404 of a path that some route serves under another method into 405 problem+json with
- * Allow (HEAD included wherever GET is). A path with control characters stays 404: no method is
- * allowed on it, so no Allow list is offered. Install it on the top-level app, before the routes.
+ * Allow (HEAD included wherever GET is), and answers 405 too when only a less concrete path than
+ * the one the request names serves its method. A path with control characters stays 404: no
+ * method is allowed on it, so no Allow list is offered. Install it on the top-level app, before
+ * the routes.
  */
 export function methodNotAllowedProblems<E extends Env>(app: Hono<E>): MiddlewareHandler<E> {
   const inner = honoMethodNotAllowed<E>({
@@ -110,8 +164,14 @@ export function methodNotAllowedProblems<E extends Env>(app: Hono<E>): Middlewar
     onMethodNotAllowed: (c: Context<E>, methods: string[]) =>
       problemResponse(c, methodNotAllowed(c.req.method, methods)),
   });
+  let router: TrieRouter<PathMethods> | undefined;
   return async function methodNotAllowedProblems(c, next) {
     if (CONTROL.test(c.req.path)) return await next();
+    if (c.req.method !== "OPTIONS") {
+      router ??= pathRouter(app.routes);
+      const allowed = shadowedMethod(router, c.req.method, c.req.path);
+      if (allowed) return problemResponse(c, methodNotAllowed(c.req.method, allowed));
+    }
     return await inner(c, next);
   };
 }

@@ -20,6 +20,12 @@ function buildApp(logs: string[]) {
   const key = (c: { req: { param(name: string): string | undefined } }) => c.req.param("key") ?? "";
   app.get("/objects/:bucket/:key{.+}", (c) => c.text(key(c)));
   app.put("/objects/:bucket/:key{.+}", (c) => c.text(key(c)));
+  app.put("/notes/:id", (c) => c.text(`note ${c.req.param("id")}`));
+  app.post("/notes/audio", (c) => c.text("audio"));
+  app.put("/files/:bucket/:type/:id/:name", (c) => c.text("file"));
+  app.get("/files/avatars/users/:user/:name", (c) => c.text("avatar"));
+  app.get("/rel/:insight", (c) => c.text("list"));
+  app.delete("/rel/:id", (c) => c.text("deleted"));
   app.openapi(
     createRoute({
       method: "post",
@@ -99,6 +105,24 @@ Deno.test("problem+json errors", async (t) => {
       assert.equal(res.headers.get("Allow"), "GET, HEAD, PUT", path);
       await problem(res);
     }
+  });
+
+  await t.step("a concrete path shadows a templated one: other methods on it are 405", async () => {
+    assert.equal(await (await app.request("/notes/audio", { method: "POST" })).text(), "audio");
+    assert.equal(await (await app.request("/notes/n1", { method: "PUT" })).text(), "note n1");
+    const put = await app.request("/notes/audio", { method: "PUT" });
+    assert.equal(put.status, 405);
+    assert.equal(put.headers.get("Allow"), "POST");
+    await problem(put);
+    const avatar = await app.request("/files/avatars/users/u1/a.png", { method: "PUT" });
+    assert.equal(avatar.status, 405);
+    assert.equal(avatar.headers.get("Allow"), "GET, HEAD");
+    await problem(avatar);
+    const file = await app.request("/files/contracts/deal/d1/a.pdf", { method: "PUT" });
+    assert.equal(await file.text(), "file");
+    // Two templates alike but for a parameter's name are one path: both methods answer.
+    assert.equal(await (await app.request("/rel/r1", { method: "DELETE" })).text(), "deleted");
+    assert.equal(await (await app.request("/rel/r1")).text(), "list");
   });
 
   await t.step("a key with control characters is 404, never a 405 naming the method", async () => {

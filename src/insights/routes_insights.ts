@@ -97,7 +97,8 @@ const remove = createRoute({
   responses: { 204: { description: "Deleted" }, ...problems(401, 404, 412, 422, 503) },
 });
 
-const AudioForm = z.object({
+/** Only these two fields: another is refused with 422 rather than silently ignored. */
+const AudioForm = z.strictObject({
   file: z.instanceof(File).openapi({ type: "string", format: "binary" }),
   title: z.string().trim().min(1).max(200).optional(),
 });
@@ -117,7 +118,7 @@ const audio = createRoute({
   },
   responses: {
     202: json(InsightSchema, "Accepted: pending until a transcriber is plugged in"),
-    ...problems(401, 422, 503),
+    ...problems([400, "The multipart body cannot be parsed"], 401, 422, 503),
   },
 });
 

@@ -9,7 +9,15 @@ import { PageQuery } from "../shared/openapi.ts";
 export const INSIGHT_STATUSES = ["pending", "processing", "processed", "failed"] as const;
 export const MAX_BODY_CHARS = 20_000;
 
-const Tag = z.string().trim().min(1).max(50).regex(/^[^\s,][^,]*$/, "no commas");
+// Whitespace as JavaScript's trim and Python's str.isspace see it, spelled out so that the
+// document's pattern means the same to every validator (\s differs between regex engines).
+const WS =
+  "\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+/** A tag as given: no commas, no whitespace at either end (refused, not trimmed). */
+const Tag = z.string().min(1).max(50).regex(
+  new RegExp(`^[^${WS},](?:[^,]*[^${WS},])?$`),
+  "no commas, no spaces at either end",
+);
 const Source = z.string().trim().min(1).max(50);
 
 export const EntitySchema = z.object({

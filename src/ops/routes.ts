@@ -9,6 +9,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { recordAudit, requestActor } from "../audit/record.ts";
+import { unsupportedMediaType } from "../errors.ts";
 import { principalOf } from "../http/guard.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
@@ -56,6 +57,34 @@ const tags = ["admin"];
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
+/** A JSON body that may be left out entirely; its defaults apply then (see `bodyOrDefaults`). */
+const optionalBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { "application/json": { schema } }, required: false },
+});
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;.*)?$/i;
+
+/**
+ * The validated body of an optional-body route, or the schema's defaults when none was sent; a
+ * body of another media type is 415 (zod-openapi would otherwise skip it silently).
+ */
+function bodyOrDefaults<T extends z.ZodType>(c: Context<AppEnv>, schema: T, valid: unknown) {
+  const type = c.req.header("Content-Type");
+  if (type !== undefined && !JSON_TYPE.test(type.trim())) {
+    throw unsupportedMediaType("Send application/json, or no body for the defaults");
+  }
+  return schema.parse(valid) as z.infer<T>;
+}
+
+/** One event of the backup stream as schemathesis and OpenAPI 3.2 `itemSchema` read it. */
+const BackupEventSchema = z.object({
+  event: z.enum(["progress", "end"]),
+  data: z.string().openapi({
+    description: "The run (BackupRun) as JSON",
+    contentMediaType: "application/json",
+    contentSchema: { $ref: "#/components/schemas/BackupRun" },
+  } as Record<string, unknown>),
+}).openapi("BackupEvent");
 
 const r = {
   listBackups: createRoute({
@@ -93,7 +122,7 @@ const r = {
     responses: {
       200: {
         description: "text/event-stream of BackupRun JSON",
-        content: { "text/event-stream": { schema: z.string() } },
+        content: { "text/event-stream": { schema: BackupEventSchema } },
       },
       ...problems(401, 403, 404, 422, 503),
     },
@@ -147,10 +176,10 @@ const r = {
     tags,
     security,
     summary: "Make the current month and months ahead (default 6)",
-    request: body(EnsureBodySchema),
+    request: optionalBody(EnsureBodySchema),
     responses: {
       200: json(z.object({ created: z.array(z.string()) }), "Made"),
-      ...problems(401, 403, 422, 503),
+      ...problems(401, 403, 415, 422, 503),
     },
   }),
   archive: createRoute({
@@ -159,8 +188,8 @@ const r = {
     tags,
     security,
     summary: "Archive partitions past retention (dry run by default)",
-    request: body(ArchiveBodySchema),
-    responses: { 200: json(PartitionRunSchema, "Run"), ...problems(401, 403, 422, 503) },
+    request: optionalBody(ArchiveBodySchema),
+    responses: { 200: json(PartitionRunSchema, "Run"), ...problems(401, 403, 415, 422, 503) },
   }),
   cacheKeys: createRoute({
     method: "get",
@@ -288,13 +317,13 @@ export function opsRoutes(deps: Deps) {
   app.openapi(r.partitions, async (c) => c.json({ items: await listPartitions(ctx) }, 200));
   app.openapi(r.partitionRuns, async (c) => c.json({ items: await listPartitionRuns(ctx) }, 200));
   app.openapi(r.ensure, async (c) => {
-    const { months_ahead } = c.req.valid("json");
+    const { months_ahead } = bodyOrDefaults(c, EnsureBodySchema, c.req.valid("json"));
     const out = await ensurePartitions(ctx, months_ahead);
     await audit(c, "partitions.ensure", "partition", null, { months_ahead, ...out });
     return c.json(out, 200);
   });
   app.openapi(r.archive, async (c) => {
-    const b = c.req.valid("json");
+    const b = bodyOrDefaults(c, ArchiveBodySchema, c.req.valid("json"));
     const run = await archivePartitions(ctx, { dryRun: b.dry_run, only: b.partitions });
     if (!b.dry_run) {
       await audit(c, "partitions.archive", "partition", run.id, {

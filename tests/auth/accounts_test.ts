@@ -100,6 +100,25 @@ apiTest("accounts: register, login, me, bootstrap", async (t, api) => {
     assert.equal(body.token_type, "Bearer");
   });
 
+  await t.step("the password form ignores parameters it does not know (RFC 6749 3.2)", async () => {
+    const form = new URLSearchParams({
+      username: email,
+      password: PASSWORD,
+      email: "someone-else@example.test",
+      audience: "x",
+    });
+    const res = await api.request("POST", "/api/v1/auth/login", {
+      body: form.toString(),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    assert.equal(res.status, 200, JSON.stringify(await json(res)));
+    const noPassword = await api.request("POST", "/api/v1/auth/login", {
+      body: new URLSearchParams({ username: email, email }).toString(),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    await assertProblem(noPassword, 422);
+  });
+
   await t.step("a form with another grant type or a text body is refused", async () => {
     const form = new URLSearchParams({ grant_type: "client_credentials", username: email });
     const bad = await api.request("POST", "/api/v1/auth/login", {

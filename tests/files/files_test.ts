@@ -209,6 +209,8 @@ apiTest("files: upload, complete, list, download, delete and refusals", async (t
         [sales, { filename: "../../etc/passwd" }, 422],
         [sales, { filename: ".." }, 422],
         [sales, { bucket: "backups" }, 422],
+        [sales, { content_type: "pdf" }, 422],
+        [sales, { content_type: "application/pdf\n; x=1" }, 422],
         [sales, { entity_id: crypto.randomUUID() }, 404],
         [sales, { bucket: "avatars", content_type: "image/png" }, 403],
       ];
@@ -222,6 +224,21 @@ apiTest("files: upload, complete, list, download, delete and refusals", async (t
       }
     },
   );
+
+  await t.step("a media type is read case-insensitively, parameters allowed", async () => {
+    const res = await api.request("POST", "/api/v1/files/uploads", {
+      token: sales.token,
+      body: {
+        bucket: "contracts",
+        entity_type: "contract",
+        entity_id: contractA,
+        filename: "upper.pdf",
+        content_type: "Application/PDF; version=1.7",
+        size: 10,
+      },
+    });
+    assert.equal(res.status, 201, await res.text());
+  });
 
   await t.step(
     "bytes that do not match the declared sha256 leave no row and no object",

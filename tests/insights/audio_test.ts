@@ -1,6 +1,7 @@
 // Audio upload on both profiles: 202 with a pending insight whose status_reason says no
 // transcriber is configured, the file kept in the temp bucket, nothing queued; refusals for a
-// wrong type, an oversized file, a missing file and no token.
+// wrong type, an oversized file, a missing file, an unknown field and no token; other methods on
+// the path are 405.
 import assert from "node:assert/strict";
 import { apiTest, createUser, json } from "../support/api.ts";
 import type { Insight } from "../../src/insights/schemas.ts";
@@ -54,4 +55,25 @@ apiTest("insights: audio upload", async (t, api) => {
     assert.equal(res.status, 401);
     await res.body?.cancel();
   });
+
+  await t.step("a field besides file and title is 422, naming it", async () => {
+    const body = form(10, "audio/wav", "with extra");
+    body.append("colour", "red");
+    const res = await api.request("POST", "/api/v1/insights/audio", { token: user.token, body });
+    const p = await json<{ errors?: { path: string }[] }>(res);
+    assert.equal(res.status, 422, JSON.stringify(p));
+    assert.ok(p.errors?.some((e) => e.path === "colour"), JSON.stringify(p));
+  });
+
+  await t.step(
+    "other methods on /insights/audio are 405, not the /insights/{id} routes",
+    async () => {
+      for (const method of ["PUT", "PATCH", "DELETE", "GET"]) {
+        const res = await api.request(method, "/api/v1/insights/audio", { token: user.token });
+        assert.equal(res.status, 405, method);
+        assert.equal(res.headers.get("Allow"), "POST", method);
+        await res.body?.cancel();
+      }
+    },
+  );
 }, { INSIGHTS_AUDIO_MAX_BYTES: "2048" });

@@ -41,6 +41,10 @@ apiTest("insights: CRUD, validation, reach, filters, If-Match, audit", async (t,
       [{ title: "x", body: "y".repeat(20_001) }, "body"],
       [{ title: "x", colour: "red" }, "colour"],
       [{ title: "x", tags: ["a,b"] }, "tags.0"],
+      // Refused, not trimmed: the document's pattern says exactly this.
+      [{ title: "x", tags: ["ok", " lead"] }, "tags.1"],
+      [{ title: "x", tags: ["\ttab"] }, "tags.0"],
+      [{ title: "x", tags: ["trail\u00a0"] }, "tags.0"],
       [{ title: "x", company_id: "nope" }, "company_id"],
     ];
     for (const [body, path] of cases) {
@@ -52,6 +56,15 @@ apiTest("insights: CRUD, validation, reach, filters, If-Match, audit", async (t,
     const res = await api.request("GET", "/api/v1/insights");
     assert.equal(res.status, 401);
     await res.body?.cancel();
+  });
+
+  await t.step("a tag filter with a space at either end is 422", async () => {
+    for (const q of ["%20x", "x%09", "a%2Cb"]) {
+      const res = await api.request("GET", `/api/v1/insights?tag=${q}`, { token: owner.token });
+      const p = await json<Problem>(res);
+      assert.equal(res.status, 422, `${q}: ${JSON.stringify(p)}`);
+      assert.ok(p.errors?.some((e) => e.path === "tag"), JSON.stringify(p.errors));
+    }
   });
 
   await t.step("the owner and admins read it; another user gets 404", async () => {

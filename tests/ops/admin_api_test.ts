@@ -151,6 +151,27 @@ apiTest("admin ops API", async (t, api) => {
     assert.equal(list.items.find((p) => p.name === name)?.rows, 3);
     assert.ok(list.items.some((p) => p.is_default));
 
+    // The body is optional (its defaults: a dry run of every partition); another media type is 415.
+    const bare = await api.request("POST", "/api/v1/admin/partitions/archive", {
+      token: admin.token,
+    });
+    assert.equal(bare.status, 200);
+    assert.equal((await json<{ dry_run: boolean }>(bare)).dry_run, true);
+    const ensured = await api.request("POST", "/api/v1/admin/partitions/ensure", {
+      token: admin.token,
+    });
+    assert.equal(ensured.status, 200);
+    assert.ok(Array.isArray((await json<{ created: string[] }>(ensured)).created));
+    for (const path of ["archive", "ensure"]) {
+      const text = await api.request("POST", `/api/v1/admin/partitions/${path}`, {
+        token: admin.token,
+        body: "dry_run=false",
+        headers: { "Content-Type": "text/plain" },
+      });
+      assert.equal(text.status, 415, path);
+      await text.body?.cancel();
+    }
+
     // Over HTTP (today's clock) a dry run lists it to go, and changes nothing.
     const dry = await api.request("POST", "/api/v1/admin/partitions/archive", {
       token: admin.token,
