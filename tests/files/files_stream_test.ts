@@ -10,8 +10,11 @@ import { apiTest, createUser, json, type TestApi } from "../support/api.ts";
 
 const MB = 1024 * 1024;
 const SIZE = 96 * MB;
-/** Allowed growth of resident memory over the whole round trip. */
-const MAX_GROWTH = 40 * MB;
+/**
+ * Allowed growth of resident memory over the whole round trip: well under the file's size, with
+ * room for the S3 driver's part buffer (8 MB, plus its hashing copies) and the heap's own slack.
+ */
+const MAX_GROWTH = 64 * MB;
 
 // Garbage waits for the collector, so resident memory alone would count chunks already let go;
 // collecting while sampling measures what is actually held.
