@@ -1,4 +1,4 @@
-// Streams end to end: a 96 MB file goes up (signed URL, or straight into MinIO as a client would),
+// Streams end to end: a 200 MB file goes up (signed URL, or straight into MinIO as a client would),
 // is completed (hashed by streaming) and comes back down, while the process's resident memory
 // grows by far less than the file: nothing along the way holds it whole.
 import assert from "node:assert/strict";
@@ -9,7 +9,7 @@ import { ensureStandardBuckets } from "../../src/stores/objects/buckets.ts";
 import { apiTest, createUser, json, type TestApi } from "../support/api.ts";
 
 const MB = 1024 * 1024;
-const SIZE = 96 * MB;
+const SIZE = 200 * MB;
 /**
  * Allowed growth of resident memory over the whole round trip: well under the file's size, with
  * room for the S3 driver's part buffer (8 MB, plus its hashing copies) and the heap's own slack.
