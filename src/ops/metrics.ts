@@ -8,7 +8,7 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { StoreObserver } from "../stores/instrument.ts";
 import { lastSucceeded } from "./backup/catalogue.ts";
-import { outboxPositions } from "./backup/relational.ts";
+import { outboxPositions, processingQueue } from "./backup/relational.ts";
 import type { OpsRateSource } from "./cache_inspect.ts";
 import { lastPartitionRun } from "./partitions.ts";
 import type { OpsContext } from "./types.ts";
@@ -108,6 +108,17 @@ export function registerOpsGauges(registry: Registry, ctx: OpsContext): void {
       this.reset();
       const rows = await outboxPositions(ctx.stores.relational).catch(() => ({}));
       for (const [table, n] of Object.entries(rows)) this.set({ table }, n);
+    },
+  });
+  new Gauge({
+    name: "polystore_processing_queue",
+    help: "Insight processing jobs waiting or running",
+    labelNames: ["state"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const jobs = await processingQueue(ctx.stores.relational).catch(() => ({}));
+      for (const [state, n] of Object.entries(jobs)) this.set({ state }, n);
     },
   });
 }

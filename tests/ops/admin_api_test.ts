@@ -283,6 +283,8 @@ apiTest("admin ops API", async (t, api) => {
       assert.ok(age && Number(age[1]) >= 0 && Number(age[1]) < 3600, "a fresh backup's age");
       assert.match(text, /^polystore_partition_last_run_failed 0$/m);
       assert.match(text, /^polystore_outbox_backlog\{table="cache_invalidations"\} \d+$/m);
+      assert.match(text, /^polystore_outbox_backlog\{table="insight_outbox"\} \d+$/m);
+      assert.match(text, /^polystore_processing_queue\{state="queued"\} \d+$/m);
     },
   );
 

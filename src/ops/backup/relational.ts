@@ -73,16 +73,46 @@ export async function schemaVersion(db: Queryable): Promise<number> {
   return Number(r.rows[0]?.v ?? 0);
 }
 
-/** Rows waiting in outbox tables (any table named *outbox*, and cache_invalidations). */
+/**
+ * Rows waiting in outbox tables (any table named *outbox*, and cache_invalidations). An outbox
+ * that keeps its processed rows for a while (a `processed_at` column) counts only the unprocessed.
+ */
 export async function outboxPositions(db: Queryable): Promise<Record<string, number>> {
-  const r = await db.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  const r = await db.query<{ name: string; marks: boolean }>(
+    `SELECT c.relname AS name,
+            EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid
+                     AND a.attname = 'processed_at' AND NOT a.attisdropped) AS marks
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
        AND (c.relname LIKE '%outbox%' OR c.relname = 'cache_invalidations')
      ORDER BY c.relname`,
   );
   const out: Record<string, number> = {};
-  for (const { name } of r.rows) out[name] = await countRows(db, name);
+  for (const { name, marks } of r.rows) {
+    if (!marks) {
+      out[name] = await countRows(db, name);
+      continue;
+    }
+    const p = await db.query<{ n: string | number }>(
+      `SELECT count(*) AS n FROM ${ident(name)} WHERE processed_at IS NULL`,
+    );
+    out[name] = Number(p.rows[0].n);
+  }
+  return out;
+}
+
+/** Insight processing jobs by state (queued, running), empty when there is no queue table. */
+export async function processingQueue(db: Queryable): Promise<Record<string, number>> {
+  const t = await db.query(
+    "SELECT 1 FROM pg_class WHERE relname = 'insight_jobs' AND relkind = 'r'",
+  );
+  if (t.rows.length === 0) return {};
+  const r = await db.query<{ status: string; n: string | number }>(
+    `SELECT status, count(*) AS n FROM insight_jobs
+     WHERE status IN ('queued', 'running') GROUP BY status`,
+  );
+  const out: Record<string, number> = { queued: 0, running: 0 };
+  for (const row of r.rows) out[row.status] = Number(row.n);
   return out;
 }
 
