@@ -12,7 +12,7 @@ import { SetDigest } from "./digest.ts";
 import { inventoryDigestOf, liveInventory } from "./objects.ts";
 import { dumpTable, listTables } from "./relational.ts";
 import { ROLES } from "./catalogue.ts";
-import { repairConsistency } from "../../insights/mod.ts";
+import { consistencyReport, repairConsistency } from "../../insights/mod.ts";
 
 /** One cross-store check: returns ok, or skipped when its table or collection is absent. */
 export interface Invariant {
@@ -29,12 +29,15 @@ async function tableHasColumns(ctx: OpsContext, table: string, cols: string[]): 
   return Number(r.rows[0].n) === cols.length;
 }
 
-async function projectionPending(ctx: OpsContext, id: string): Promise<boolean> {
-  const r = await ctx.stores.relational.query(
-    "SELECT 1 FROM insight_outbox WHERE aggregate_id = $1::uuid AND processed_at IS NULL LIMIT 1",
-    [id],
+/** Of `ids`, those a pending insight outbox row still owes to the graph. */
+async function pendingProjections(ctx: OpsContext, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const r = await ctx.stores.relational.query<{ id: string }>(
+    `SELECT DISTINCT aggregate_id::text AS id FROM insight_outbox
+     WHERE processed_at IS NULL AND aggregate_id = ANY($1::uuid[])`,
+    [ids],
   );
-  return r.rows.length > 0;
+  return new Set(r.rows.map((row) => row.id));
 }
 
 /** The built-in invariants; the lead's merge may append more. */
@@ -46,25 +49,17 @@ export const PROOF_INVARIANTS: Invariant[] = [
     async check(ctx) {
       const names = await ctx.stores.documents.listCollections();
       if (!names.includes("insights")) return { ok: true, skipped: true, detail: "no insights" };
+      // The insights domain's own drift check: live documents against the graph's Insight nodes.
+      const unprojected = (await consistencyReport(ctx.stores)).missing_in_graph
+        .filter((id) => !id.startsWith("relationship:"));
       const outbox = await tableHasColumns(ctx, "insight_outbox", ["aggregate_id", "processed_at"]);
-      const insights = ctx.stores.documents.collection("insights");
-      let cursor: string | undefined;
-      let missing = 0;
-      let pending = 0;
-      do {
-        const page = await insights.find({ deleted_at: null }, { limit: 500, cursor });
-        for (const doc of page.items) {
-          if (await ctx.stores.graph.getNode({ label: "Insight", id: doc._id })) continue;
-          if (outbox && (await projectionPending(ctx, doc._id))) pending++;
-          else missing++;
-        }
-        cursor = page.next_cursor ?? undefined;
-      } while (cursor);
+      const owed = outbox ? await pendingProjections(ctx, unprojected) : new Set<string>();
+      const missing = unprojected.length - owed.size;
       if (missing > 0) {
         return { ok: false, skipped: false, detail: `${missing} insights without a graph node` };
       }
-      return pending > 0
-        ? { ok: true, skipped: false, detail: `${pending} insights still to be projected` }
+      return owed.size > 0
+        ? { ok: true, skipped: false, detail: `${owed.size} insights still to be projected` }
         : { ok: true, skipped: false };
     },
   },
