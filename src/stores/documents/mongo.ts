@@ -268,7 +268,9 @@ export async function openMongoDocuments(
             await coll.createIndex(keys, base);
           }
           const entry: TtlEntry = {
-            _id: `${name}\u0000${index.name}`,
+            // "$" cannot occur in a collection name; NUL (the old separator) cannot be stored by
+            // FerretDB on PostgreSQL (jsonb refuses \u0000).
+            _id: `${name}$${index.name}`,
             collection: name,
             name: index.name,
             field: index.keys[0].path,

@@ -77,8 +77,12 @@ export function mapMongoError(err: unknown): StoreError {
       : message;
     return new StoreError("conflict", "documents", text, { cause: err, field });
   }
-  // FerretDB 1.x reports a unique index hit by an update as an InternalError from SQLite.
-  if (/UNIQUE constraint failed/.test(message)) {
+  // FerretDB 1.x reports a unique index hit by an update as an InternalError from its backend
+  // (SQLite or PostgreSQL) instead of code 11000.
+  if (
+    /UNIQUE constraint failed|duplicate key value violates unique constraint|could not create unique index/
+      .test(message)
+  ) {
     return new StoreError("conflict", "documents", "duplicate value for a unique index", {
       cause: err,
     });
