@@ -141,6 +141,8 @@ export async function documentsContract(
       await rejectsWith(c.insertOne({ _id: 5 } as unknown as NewDoc), "invalid", "_id");
       await rejectsWith(c.insertOne({ m: new Map() }), "invalid");
       await rejectsWith(c.insertOne({ n: Number.NaN }), "invalid");
+      await rejectsWith(c.insertOne({ s: "a\u0000b" }), "invalid", "NUL");
+      await rejectsWith(c.insertOne({ ["k\u0000"]: 1 }), "invalid", "NUL");
       assert.equal(await c.count(), 0);
     });
 

@@ -12,7 +12,8 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 /**
  * Throws an `invalid` StoreError unless `value` can be stored: JSON values and valid Dates only,
  * no key starting with "$" (it would collide with operators and with the Date encoding), no
- * non-finite numbers. `undefined` object members are dropped, as JSON does.
+ * non-finite numbers, no NUL character in a string or key (PostgreSQL's jsonb, under the embedded
+ * adapter and under FerretDB, cannot hold one). `undefined` object members are dropped, as JSON does.
  */
 export function assertStorable(value: unknown, where = "document"): void {
   encodeValue(value, where);
@@ -23,6 +24,8 @@ export function encodeValue(value: unknown, where = "value"): Json {
   if (value === null) return null;
   switch (typeof value) {
     case "string":
+      if (value.includes("\0")) throw invalid(`${where}: strings may not contain NUL (\\u0000)`);
+      return value;
     case "boolean":
       return value;
     case "number":
@@ -46,6 +49,7 @@ export function encodeValue(value: unknown, where = "value"): Json {
   for (const [k, v] of Object.entries(value)) {
     if (k.startsWith("$")) throw invalid(`${where}: field names may not start with "$" (${k})`);
     if (k === "") throw invalid(`${where}: empty field name`);
+    if (k.includes("\0")) throw invalid(`${where}: field names may not contain NUL`);
     if (v === undefined) continue;
     out[k] = encodeValue(v, `${where}.${k}`);
   }
