@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { PageQuery } from "../shared/openapi.ts";
+import { isoDateTime, PageQuery } from "../shared/openapi.ts";
 
 const LEVELS = ["debug", "info", "warning", "error", "critical"] as const;
 const JsonObject = z.record(z.string(), z.unknown());
@@ -76,10 +76,10 @@ export const AgentLogListSchema = z.object({
 
 // Strict, as every list of the API: an unknown parameter is a 422 naming it, not ignored.
 export const LogsQuery = z.strictObject({
-  from: z.iso.datetime({ offset: true }).optional().openapi({
+  from: isoDateTime().optional().openapi({
     description: "Inclusive; default `to` minus 7 days",
   }),
-  to: z.iso.datetime({ offset: true }).optional().openapi({
+  to: isoDateTime().optional().openapi({
     description: "Exclusive; default now. At most 92 days after `from`",
   }),
   level: z.enum(LEVELS).optional(),

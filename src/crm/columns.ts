@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { emailString } from "../shared/openapi.ts";
+import { emailString, isoDate, isoDateTime, NO_NUL, noNulMessage } from "../shared/openapi.ts";
 
 /** The SQL families the engine knows how to filter, sort and bind. */
 export type Kind =
@@ -106,7 +106,7 @@ type StringSchema = z.ZodString | z.ZodStringFormat;
 
 /** varchar(max) or text (max undefined), optionally with a format (e-mail, URL, pattern). */
 export function text(max?: number, format?: StringSchema): Column {
-  let s: StringSchema = format ?? z.string();
+  let s: StringSchema = format ?? z.string().regex(NO_NUL, noNulMessage);
   if (max !== undefined) s = s.max(max);
   return new Column("text", s);
 }
@@ -154,14 +154,17 @@ export const money = () => decimal(12, 2, 0);
 
 export const bool = () => new Column("bool", z.boolean());
 /** date as "YYYY-MM-DD". */
-export const date = () => new Column("date", z.iso.date());
+export const date = () => new Column("date", isoDate());
 /** timestamptz as an ISO 8601 date-time with an offset or Z. */
-export const timestamp = () => new Column("timestamptz", z.iso.datetime({ offset: true }));
+export const timestamp = () => new Column("timestamptz", isoDateTime());
 /** jsonb holding an object. */
 export const jsonObject = () => new Column("jsonb", z.record(z.string(), z.unknown()));
 /** text[]: at most 100 items of at most `maxItem` characters. */
 export const textArray = (maxItem = 200) =>
-  new Column("text[]", z.array(z.string().min(1).max(maxItem)).max(100));
+  new Column(
+    "text[]",
+    z.array(z.string().min(1).max(maxItem).regex(NO_NUL, noNulMessage)).max(100),
+  );
 
 /** A Postgres enum type or a varchar with CHECK (col IN (...)). */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T): Column {

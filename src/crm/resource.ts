@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
+import { isoDate, isoDateTime, NO_NUL, noNulMessage } from "../shared/openapi.ts";
 import type { Column, Kind } from "./columns.ts";
 import type { RoutePermission } from "../http/route_permissions.ts";
 
@@ -99,26 +100,30 @@ function outputSchema(col: Column): z.ZodType {
   return col.nullable ? s.nullable() : s;
 }
 
+const INT4_PATTERN =
+  /^-?(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])$/;
+
 /** Query-string form of a filter value; kept as text, Postgres parses it as the column's type. */
 function queryValueSchema(col: Column): z.ZodType<string> {
   switch (col.kind) {
     case "uuid":
       return z.guid();
     case "int":
-      return z.string().regex(/^-?\d{1,10}$/, "expected an integer");
+      // An int4: -2147483647 to 2147483647 (a pattern, since the value stays text for the SQL).
+      return z.string().regex(INT4_PATTERN, "expected an integer within -2147483647..2147483647");
     case "numeric":
       return z.string().regex(/^-?\d{1,15}(\.\d{1,6})?$/, "expected a number");
     case "bool":
       return z.enum(["true", "false"]);
     case "date":
-      return z.iso.date();
+      return isoDate();
     case "timestamptz":
-      return z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+      return z.union([isoDateTime(), isoDate()]);
     case "enum":
       return z.enum(col.enumValues as [string, ...string[]]);
     case "text":
     case "text[]":
-      return z.string().min(1).max(500);
+      return z.string().min(1).max(500).regex(NO_NUL, noNulMessage);
     case "jsonb":
       throw new Error("jsonb columns cannot be filtered");
   }

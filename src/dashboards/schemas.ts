@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { PageQuery } from "../shared/openapi.ts";
+import { isoDateTime, PageQuery } from "../shared/openapi.ts";
 
 export const METRIC_FIELDS = [
   "ia_efficiency",
@@ -48,7 +48,7 @@ export const MetricSampleSchema = z.strictObject({
   processing_time_ms: amount,
   memory_usage_mb: amount,
   error_rate: ratio,
-  timestamp: z.iso.datetime({ offset: true }).optional().openapi({
+  timestamp: isoDateTime().optional().openapi({
     description: "When the sample was taken; now when omitted; at most 5 minutes ahead",
   }),
   periodo: z.enum(["24h", "7d", "30d"]).optional(),

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { PageQuery } from "../shared/openapi.ts";
+import { isoDate, isoDateTime, NO_NUL, noNulMessage, PageQuery } from "../shared/openapi.ts";
 
 export const INSIGHT_STATUSES = ["pending", "processing", "processed", "failed"] as const;
 export const MAX_BODY_CHARS = 20_000;
@@ -15,10 +15,10 @@ const WS =
   "\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
 /** A tag as given: no commas, no whitespace at either end (refused, not trimmed). */
 const Tag = z.string().min(1).max(50).regex(
-  new RegExp(`^[^${WS},](?:[^,]*[^${WS},])?$`),
-  "no commas, no spaces at either end",
+  new RegExp(`^[^${WS},\\u0000](?:[^,\\u0000]*[^${WS},\\u0000])?$`),
+  "no commas, no NUL, no spaces at either end",
 );
-const Source = z.string().trim().min(1).max(50);
+const Source = z.string().trim().min(1).max(50).regex(NO_NUL, noNulMessage);
 
 export const EntitySchema = z.object({
   type: z.enum(["person_or_org", "email", "url", "money", "date"]),
@@ -46,8 +46,8 @@ export const InsightSchema = z.object({
 export type Insight = z.infer<typeof InsightSchema>;
 
 export const InsightCreateSchema = z.strictObject({
-  title: z.string().trim().min(1).max(200),
-  body: z.string().max(MAX_BODY_CHARS).default(""),
+  title: z.string().trim().min(1).max(200).regex(NO_NUL, noNulMessage),
+  body: z.string().max(MAX_BODY_CHARS).regex(NO_NUL, noNulMessage).default(""),
   tags: z.array(Tag).max(30).default([]),
   source: Source.default("manual"),
   company_id: z.uuid().nullable().optional(),
@@ -58,15 +58,15 @@ export type InsightCreate = z.infer<typeof InsightCreateSchema>;
 export const InsightReplaceSchema = InsightCreateSchema.openapi("InsightReplace");
 
 export const InsightPatchSchema = z.strictObject({
-  title: z.string().trim().min(1).max(200).optional(),
-  body: z.string().max(MAX_BODY_CHARS).optional(),
+  title: z.string().trim().min(1).max(200).regex(NO_NUL, noNulMessage).optional(),
+  body: z.string().max(MAX_BODY_CHARS).regex(NO_NUL, noNulMessage).optional(),
   tags: z.array(Tag).max(30).optional(),
   source: Source.optional(),
   company_id: z.uuid().nullable().optional(),
 }).refine((p) => Object.keys(p).length > 0, "at least one field").openapi("InsightPatch");
 export type InsightPatch = z.infer<typeof InsightPatchSchema>;
 
-const IsoDateTime = z.iso.datetime({ offset: true }).or(z.iso.date());
+const IsoDateTime = isoDateTime().or(isoDate());
 
 export const InsightListQuery = z.strictObject({
   ...PageQuery,
@@ -77,7 +77,7 @@ export const InsightListQuery = z.strictObject({
   source: Source.optional(),
   created_gte: IsoDateTime.optional(),
   created_lte: IsoDateTime.optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  q: z.string().trim().min(1).max(200).regex(NO_NUL, noNulMessage).optional(),
 });
 export type InsightListQuery = z.infer<typeof InsightListQuery>;
 
@@ -144,7 +144,7 @@ export type Mindmap = z.infer<typeof MindmapSchema>;
 
 export const SuggestionQuery = z.strictObject({
   insight_id: z.uuid().optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  q: z.string().trim().min(1).max(200).regex(NO_NUL, noNulMessage).optional(),
   min_score: z.coerce.number().min(0).max(1).default(0.1),
   limit: z.coerce.number().int().min(1).max(50).default(10),
 }).refine((s) => (s.insight_id === undefined) !== (s.q === undefined), {

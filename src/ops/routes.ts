@@ -134,7 +134,10 @@ const r = {
     security,
     summary: "Recompute every part's checksum and count",
     request: { params: BackupIdParam },
-    responses: { 200: json(VerifyReportSchema, "Report"), ...problems(401, 403, 404, 422, 503) },
+    responses: {
+      200: json(VerifyReportSchema, "Report"),
+      ...problems(401, 403, 404, 409, 422, 503),
+    },
   }),
   restore: createRoute({
     method: "post",

@@ -94,6 +94,39 @@ export const IfMatchHeader = z.object({
   }),
 });
 
+/** Text PostgreSQL can hold (its text and jsonb cannot hold a NUL character). */
+export const NO_NUL = /^[^\u0000]*$/;
+export const noNulMessage = "may not contain the NUL character";
+
+// Dates and date-times as PostgreSQL takes them, written out as whole patterns (not zod's
+// iso.date/iso.datetime plus a format): fuzzers and code generators build values from a pattern
+// alone, so the pattern is the full rule. Years 0001-9999, real calendar days (leap years
+// included), hours 00-23, seconds (RFC 3339 requires them) with up to 6 fraction digits, Z or an
+// offset up to 15:59.
+const YEAR = "(?:000[1-9]|00[1-9]\\d|0[1-9]\\d{2}|[1-9]\\d{3})";
+const LEAP_YEAR = "(?:\\d\\d(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)";
+const DAY =
+  `(?:${YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|${LEAP_YEAR}-02-29)`;
+const TIME = "(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,6})?";
+const OFFSET = "(?:Z|[+-](?:0\\d|1[0-5]):[0-5]\\d)";
+
+/** The pattern of a calendar date (YYYY-MM-DD) the stores take. */
+export const ISO_DATE = new RegExp(`^${DAY}$`);
+/** The pattern of an RFC 3339 date-time (Z or an offset) the stores take. */
+export const ISO_DATE_TIME = new RegExp(`^${DAY}T${TIME}${OFFSET}$`);
+
+/** A calendar date (YYYY-MM-DD) as the stores take it. */
+export const isoDate = () =>
+  z.string().regex(ISO_DATE, "expected a date YYYY-MM-DD (years 0001-9999)")
+    .openapi({ format: "date" });
+
+/** An RFC 3339 date-time with Z or an offset, as the stores take it. */
+export const isoDateTime = () =>
+  z.string().regex(
+    ISO_DATE_TIME,
+    "expected an ISO 8601 date-time with Z or an offset up to 15:59 (years 0001-9999)",
+  ).openapi({ format: "date-time" });
+
 /**
  * An e-mail address as the server checks it: zod's e-mail rule, stated as its pattern (and no
  * `format: email`, whose validators differ from it) so that the document says exactly that rule.

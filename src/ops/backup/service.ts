@@ -11,6 +11,7 @@ import type {
   RestoreReport,
   VerifyReport,
 } from "../types.ts";
+import { AppError, conflict } from "../../errors.ts";
 import { failAbandoned, getRun, insertRun, listRuns } from "./catalogue.ts";
 import { restoreFromBackup } from "./restore.ts";
 import { runBackup, runPrefix } from "./run.ts";
@@ -50,12 +51,34 @@ export async function backupStatus(ctx: OpsContext, id: string): Promise<BackupR
 
 /** Recomputes every part's checksum and count against the manifest. */
 export async function verifyBackup(ctx: OpsContext, id: string): Promise<VerifyReport> {
-  const prefix = await locateBackup(ctx.stores.objects, id);
-  return await verifyManifest(
-    ctx.stores.objects,
-    prefix,
-    await readManifest(ctx.stores.objects, prefix),
-  );
+  return await unlessUnfinished(ctx, id, async () => {
+    const prefix = await locateBackup(ctx.stores.objects, id);
+    return await verifyManifest(
+      ctx.stores.objects,
+      prefix,
+      await readManifest(ctx.stores.objects, prefix),
+    );
+  });
+}
+
+/**
+ * A backup this deployment is still writing, or failed to write, has no index yet: that is a 409
+ * naming its state, not a 404 for an id the caller has just been given.
+ */
+async function unlessUnfinished<T>(ctx: OpsContext, id: string, work: () => Promise<T>) {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status !== 404) throw err;
+    const run = await getRun(ctx.stores.relational, id).catch(() => null);
+    if (run?.state === "running") {
+      throw conflict(`backup ${id} is still running; use it once it has succeeded`);
+    }
+    if (run?.state === "failed") {
+      throw conflict(`backup ${id} failed${run.error ? ` (${run.error})` : ""}; it cannot be used`);
+    }
+    throw err;
+  }
 }
 
 /**
@@ -67,5 +90,6 @@ export async function restoreBackup(
   id: string,
   opts: RestoreOptions = {},
 ): Promise<RestoreReport> {
-  return await restoreFromBackup(ctx, id, opts);
+  if (opts.source !== undefined) return await restoreFromBackup(ctx, id, opts);
+  return await unlessUnfinished(ctx, id, () => restoreFromBackup(ctx, id, opts));
 }
