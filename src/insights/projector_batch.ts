@@ -48,7 +48,7 @@ function withoutIdleNulls(props: Props, before: GraphNode | null): Props {
 /**
  * The aggregates' documents: as this instance just wrote them when it did (at the outbox's
  * version), else one `findOne` each, a few at once (FerretDB 1.x cannot push an `$in` down and
- * decodes the whole collection for it, while an `_id` equality runs in SQLite).
+ * decodes the whole collection for it, while an `_id` equality runs in its backend).
  */
 async function insightDocs(
   stores: Stored,
