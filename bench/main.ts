@@ -32,6 +32,9 @@ import {
 } from "./profiles.ts";
 import { markdown, type Pending, type ProfileInfo, type Row, textTable } from "./report.ts";
 import { type Scenario, SCENARIOS } from "./scenarios.ts";
+
+/** The name `--scenarios` takes for the insight lag run, which is not a wrk scenario. */
+const INSIGHT_LAG = "insight_lag";
 import {
   BENCH_PASSWORD,
   FULL_SEED,
@@ -52,6 +55,8 @@ interface Options {
   durationS: number;
   warmS: number;
   scenarios: Scenario[];
+  /** The insight lag run (bench/insight_lag.ts): on unless `--scenarios` leaves out `insight_lag`. */
+  insightLag: boolean;
   seedSize: SeedSize;
   /** Middleware layer costs and the npm:pg / npm:postgres comparison. */
   diagnostics: boolean;
@@ -95,10 +100,13 @@ async function options(): Promise<Options> {
   }
   const list = (s: string | undefined) => s?.split(",").map((v) => v.trim()).filter(Boolean);
   const names = list(values.scenarios);
-  const unknown = names?.filter((n) => !SCENARIOS.some((s) => s.name === n)) ?? [];
+  const unknown = names?.filter((n) => n !== INSIGHT_LAG && !SCENARIOS.some((s) => s.name === n)) ??
+    [];
   if (unknown.length > 0) {
     throw new Error(
-      `unknown scenario ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`,
+      `unknown scenario ${unknown.join(", ")}; known: ${
+        [...SCENARIOS.map((s) => s.name), INSIGHT_LAG].join(", ")
+      }`,
     );
   }
   return {
@@ -108,6 +116,7 @@ async function options(): Promise<Options> {
     durationS: Number(values.duration ?? (quick ? 2 : 8)),
     warmS: quick ? 1 : 2,
     scenarios: names ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS,
+    insightLag: !names || names.includes(INSIGHT_LAG),
     seedSize: quick ? QUICK_SEED : FULL_SEED,
     diagnostics: !quick && !values["no-diagnostics"],
     write: !values["no-write"],
@@ -391,7 +400,7 @@ async function runProfile(
   // Insight text to graph-visible relationship at 20 writes/s (issue 11): its own process over
   // the profile's stores with the insights jobs running (bench/insight_lag.ts).
   let insightLag: ProfileInfo["insightLag"];
-  const lag = await run("deno", [
+  const lag = !opts.insightLag ? null : await run("deno", [
     "run",
     "--allow-all",
     "bench/insight_lag.ts",
@@ -400,8 +409,10 @@ async function runProfile(
     "--seconds",
     opts.quick ? "5" : "15",
   ], { cwd: REPO_ROOT, env: profile.apiEnv, allowFail: true });
-  const lagLine = lag.stdout.trim().split("\n").at(-1) ?? "";
-  if (lagLine.startsWith("{")) {
+  const lagLine = lag?.stdout.trim().split("\n").at(-1) ?? "";
+  if (lag === null) {
+    // Left out by --scenarios.
+  } else if (lagLine.startsWith("{")) {
     const l = JSON.parse(lagLine) as {
       rate_per_s: number;
       writes: number;
