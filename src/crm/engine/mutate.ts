@@ -65,16 +65,22 @@ export async function readRow(
   return { row, etag: await etagOf(row) };
 }
 
-/** 422 naming the field when a written reference points at a soft-deleted row. */
+/**
+ * 422 naming the field when a written reference points at a soft-deleted row. A reference to the
+ * caller's own user is not looked up again: authentication read that row (active, not deleted) for
+ * this very request, and `created_by` is on every create.
+ */
 async function checkReferences(
   tx: Queryable,
   res: Resource,
   values: Readonly<Record<string, unknown>>,
   soft: ReadonlySet<string>,
+  caller: Caller,
 ) {
   for (const [name, value] of Object.entries(values)) {
     const target = res.columns[name]?.opts.references;
     if (!target || !soft.has(target) || typeof value !== "string") continue;
+    if (target === "users" && value === caller.userId) continue;
     const r = await tx.query(
       `select 1 from ${ident(target)} where id = $1 and deleted_at is null`,
       [value],
@@ -122,7 +128,7 @@ export async function createRow(
 
   const row = await ctx.db.transaction(async (tx) => {
     if (parent) await assertParent(tx, parent, ctx.caller);
-    await checkReferences(tx, res, values, ctx.softDeleteTables);
+    await checkReferences(tx, res, values, ctx.softDeleteTables, ctx.caller);
     const params = new Params();
     const names = Object.keys(values);
     const placeholders = names.map((n) => writeValue(params, res.columns[n].kind, values[n]));
@@ -160,7 +166,7 @@ export async function updateRow(
     if (parent) await assertParent(tx, parent, ctx.caller);
     const old = await findRow(tx, res, id, ctx.caller, parent, true);
     if (!ifMatchAllows(ifMatch, await etagOf(old))) throw preconditionFailed();
-    await checkReferences(tx, res, values, ctx.softDeleteTables);
+    await checkReferences(tx, res, values, ctx.softDeleteTables, ctx.caller);
     const params = new Params();
     const names = Object.keys(values);
     const sets = names.map((n) =>
