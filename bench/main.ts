@@ -44,7 +44,7 @@ import {
   type SeedSize,
 } from "./seed.ts";
 import { type ServerProcess, startServer } from "./server_process.ts";
-import { checkTargets } from "./targets.ts";
+import { checkTargets, type PeerRatio } from "./targets.ts";
 import { TokenPool } from "./tokens.ts";
 import { type LoadResult, type Plan, runWrk, WRK } from "./wrk.ts";
 
@@ -210,6 +210,8 @@ interface PassResult {
   info: ProfileInfo;
   seed: SeedInfo;
   notes: string[];
+  /** polystore / PocketBase per peer scenario (--peer=pocketbase, embedded pass). */
+  peer: PeerRatio[];
 }
 
 /** Seeds one profile, starts its API and runs every scenario plus the baselines. */
@@ -223,6 +225,7 @@ async function runProfile(
 ): Promise<PassResult> {
   const rows: Row[] = [];
   const pending: Pending[] = [];
+  const peer: PeerRatio[] = [];
   const notes: string[] = [];
 
   log(`${profile.name}: migrating and seeding`);
@@ -374,7 +377,7 @@ async function runProfile(
       }
     }
     if (opts.peer === "pocketbase" && profile.name === "embedded") {
-      notes.push(...await runPeer(api.baseUrl, ctx, opts, workDir));
+      notes.push(...await runPeer(api.baseUrl, ctx, opts, workDir, peer));
     }
     peakMb = Math.max(peakMb, (await api.memory()).peakMb);
   } finally {
@@ -437,6 +440,7 @@ async function runProfile(
     pending,
     seed: seedInfo,
     notes,
+    peer,
     info: {
       name: profile.name,
       describe: profile.describe,
@@ -462,6 +466,7 @@ async function runPeer(
   ctx: { seed: SeedInfo; tokens: TokenPool },
   opts: Options,
   workDir: string,
+  ratios: PeerRatio[],
 ): Promise<string[]> {
   log("peer: building PocketBase");
   const built = await buildPocketbase();
@@ -489,6 +494,7 @@ async function runPeer(
         await settle(baseUrl);
         const rps = (a.rps + b.rps) / 2;
         const ratio = rps / pb.rps;
+        ratios.push({ scenario: sc.name, connections: c, ratio, read: sc.name !== "create" });
         log(
           `peer: ${sc.name} @${c}: polystore ${Math.round(rps)} rps, PocketBase ` +
             `${Math.round(pb.rps)} rps (x${ratio.toFixed(2)}), errors ${
@@ -598,6 +604,7 @@ async function main() {
   const pending: Pending[] = [];
   const infos: ProfileInfo[] = [];
   const notes: string[] = [];
+  const peer: PeerRatio[] = [];
   let drivers: DriverFigure[] = [];
   let storeCosts: StoreCost[] = [];
   try {
@@ -609,6 +616,7 @@ async function main() {
         const pass = await runProfile(source, profile, opts, bare, passwordHash, workDir);
         rows.push(...pass.rows);
         pending.push(...pass.pending);
+        peer.push(...pass.peer);
         infos.push(pass.info);
         notes.push(...pass.notes);
         if (name === "server" && opts.diagnostics) {
@@ -655,7 +663,7 @@ async function main() {
     pending,
     drivers,
     storeCosts,
-    targets: checkTargets(rows, infos, pending, { layers, storeCosts }),
+    targets: checkTargets(rows, infos, pending, { layers, storeCosts, peer }),
     layers,
     notes,
     wallSeconds: (performance.now() - wallStart) / 1000,

@@ -35,10 +35,12 @@ export interface Profile {
 }
 
 export const ENV_FILE = new URL("../.services/env", import.meta.url);
-const BENCH_DB = "polystore_bench";
-const PGBENCH_DB = "polystore_pgbench";
-const API_REDIS_DB = 13;
-const BASELINE_REDIS_DB = 14;
+// BENCH_DB / BENCH_REDIS_DB move the scratch stores, so two people benching on one set of servers
+// do not drop each other's database mid-run (pgbench's database gets the same suffix).
+const BENCH_DB = Deno.env.get("BENCH_DB") ?? "polystore_bench";
+const PGBENCH_DB = BENCH_DB.replace(/^polystore_bench/, "polystore_pgbench");
+const API_REDIS_DB = Number(Deno.env.get("BENCH_REDIS_DB") ?? 13);
+const BASELINE_REDIS_DB = API_REDIS_DB + 1;
 
 /** KEY=value lines of the servers' env file, or null when there is none. */
 export async function readServerEnv(): Promise<Record<string, string> | null> {
@@ -159,8 +161,8 @@ export async function serverProfile(env: Record<string, string>): Promise<Profil
     if (env[k]) apiEnv[k] = env[k];
   }
   if (env.MONGODB_URL) apiEnv.MONGODB_DB = BENCH_DB;
-  const stores = ["postgres (polystore_bench)", `redis db ${API_REDIS_DB}`];
-  if (env.MONGODB_URL) stores.push("mongodb protocol (polystore_bench)");
+  const stores = [`postgres (${BENCH_DB})`, `redis db ${API_REDIS_DB}`];
+  if (env.MONGODB_URL) stores.push(`mongodb protocol (${BENCH_DB})`);
   if (env.NEO4J_URL) stores.push("neo4j");
   if (env.S3_ENDPOINT) stores.push("minio");
   return {

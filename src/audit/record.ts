@@ -43,7 +43,7 @@ export interface AuditActor {
 }
 
 /** camelCase keys (common inside JSON columns) are judged as their snake_case form. */
-const isSecretKey = (key: string) =>
+export const isSecretKey = (key: string) =>
   SECRET_FIELD.test(key.replace(/([a-z0-9])([A-Z])/g, "$1_$2")) || /^authorization$/i.test(key);
 
 /** Nesting deeper than this is cut off rather than walked (a JSON column can be anything). */
@@ -119,4 +119,33 @@ export async function recordAudit(tx: Queryable, actor: AuditActor, entry: Audit
     ],
     { name: "audit_insert" },
   );
+}
+
+/**
+ * The audit row of a row just created, as the last part of the creating statement
+ * (`with ins as (insert ... returning *), audit as (<this>) select * from ins`): the change and
+ * its audit row then go in one round trip and commit together without a transaction block.
+ * `newValues` is the SQL of the row's audit JSON, which the caller builds so that it reads as
+ * `recordAudit` would have written it (the caller also vouches that nothing needs scrubbing).
+ * `add` binds a value and returns its placeholder.
+ */
+export function auditCreatedSql(
+  add: (value: unknown) => string,
+  actor: AuditActor,
+  resourceType: string,
+  source: string,
+  newValues: string,
+): string {
+  const user = `${add(actor.userId)}::uuid`;
+  const agentAccount = (actor.agentAccount ?? false) && actor.userId !== null;
+  return `insert into audit_logs
+       (user_id, agent_id, action, resource_type, resource_id, old_values, new_values,
+        ip_address, user_agent, request_id, session_id)
+     select ${user},
+            coalesce(${add(actor.agentId ?? null)}::uuid, case when ${add(agentAccount)}::boolean
+              then (select a.id from agents a where a.user_id = ${user}) end),
+            'create', ${add(resourceType)}, ${source}.id, null, ${newValues},
+            ${add(actor.ip)}::inet, ${add(actor.userAgent)}, ${add(actor.requestId)},
+            ${add(actor.sessionId ?? null)}
+       from ${source}`;
 }

@@ -169,14 +169,20 @@ export class ReadThroughCache {
    * retries). Dropping the stale entries is best effort: the new generation already hides them.
    */
   async invalidateNow(namespace: string, drop: Drop = {}): Promise<void> {
-    await this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS);
-    this.#pending.delete(namespace);
-    try {
+    // The drops go out with the bump, not after it: one cache round trip instead of two. Entries
+    // they miss are hidden by the new generation anyway.
+    const dropping = (async () => {
       if (drop.keys?.length) await this.cache.del(...drop.keys);
       if (drop.prefix) await this.cache.delPrefix(drop.prefix);
-    } catch (err) {
+    })().catch((err) => {
       this.log.debug("dropping stale cache entries failed", { namespace, error: String(err) });
+    });
+    try {
+      await this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS);
+    } finally {
+      await dropping;
     }
+    this.#pending.delete(namespace);
   }
 
   /** True once the outbox is settled (or there is nothing to settle); shared by concurrent reads. */

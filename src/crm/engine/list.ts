@@ -128,10 +128,15 @@ export async function listRows(
       where.push(`(${order.expr} is null and t.id ${cmp} ${id})`);
     } else {
       const v = `${params.add(c.value)}${order.cast}`;
-      const nulls = order.nullable ? ` or ${order.expr} is null` : "";
-      where.push(
-        `(${order.expr} ${cmp} ${v} or (${order.expr} = ${v} and t.id ${cmp} ${id})${nulls})`,
-      );
+      if (order.nullable) {
+        where.push(
+          `(${order.expr} ${cmp} ${v} or (${order.expr} = ${v} and t.id ${cmp} ${id}) or ${order.expr} is null)`,
+        );
+      } else {
+        // A row comparison is the same test on non-null values, and an index range condition:
+        // the next page starts where the last one ended instead of re-reading the rows before.
+        where.push(`(${order.expr}, t.id) ${cmp} (${v}, ${id})`);
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import { measureHealth, type StoreHealth } from "../health.ts";
 import { retry } from "../resilience.ts";
 import { mapPgError, rethrowable } from "./pg_errors.ts";
 import { typeParsers } from "./type_parsers.ts";
+import { SESSION_STARTUP_OPTIONS } from "./session.ts";
 import type { QueryOptions, QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
 
 export interface PgOptions {
@@ -74,6 +75,7 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
     statement_timeout: options.statementTimeoutMs,
     query_timeout: options.statementTimeoutMs + 1000,
     application_name: "polystore",
+    options: SESSION_STARTUP_OPTIONS,
     types,
   });
   // An idle client losing its server emits on the pool; without a listener that would crash.

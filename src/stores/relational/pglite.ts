@@ -14,6 +14,7 @@ import { mapPgError, rethrowable } from "./pg_errors.ts";
 import { preparedRunner } from "./pglite_prepared.ts";
 import { SerialLock } from "./serial_lock.ts";
 import { typeParsers } from "./type_parsers.ts";
+import { SESSION_SET_SQL } from "./session.ts";
 import type { QueryOptions, QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
 
 interface PgliteQueryable {
@@ -62,6 +63,7 @@ export async function openPglite(dataDir: string): Promise<RelationalStore> {
     extensions: { uuid_ossp, pg_trgm, pgcrypto, btree_gin },
     parsers: typeParsers,
   });
+  await db.exec(SESSION_SET_SQL);
   const lock = new SerialLock();
   // Named queries outside transactions run as prepared statements (pglite_prepared.ts).
   const prepared = preparedRunner(db);
