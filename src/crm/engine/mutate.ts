@@ -152,20 +152,11 @@ async function createInOneStatement(
   values: Readonly<Record<string, unknown>>,
 ): Promise<Row> {
   const newValues = auditJsonSql(res, "ins");
-  const params = new Params();
-  const names = Object.keys(values);
-  const placeholders = names.map((n) => writeValue(params, res.columns[n].kind, values[n]));
-  const insert = `insert into ${ident(res.table)} (${names.map(ident).join(", ")})
-       values (${placeholders.join(", ")}) returning *`;
+  const { insert, params } = insertStatement(res, values);
   if (newValues === null) {
     return await ctx.db.transaction(async (tx) => {
       const created = (await tx.query(insert, params.values)).rows[0];
-      await recordAudit(tx, ctx.actor, {
-        action: "create",
-        resourceType: res.table,
-        resourceId: String(created.id),
-        newValues: created,
-      });
+      await auditCreate(tx, ctx, res, created);
       return created;
     });
   }
@@ -175,6 +166,31 @@ async function createInOneStatement(
     params.values,
   );
   return r.rows[0];
+}
+
+/** The insert of `values` into the resource's table, returning the new row. */
+function insertStatement(res: Resource, values: Readonly<Record<string, unknown>>) {
+  const params = new Params();
+  const names = Object.keys(values);
+  const placeholders = names.map((n) => writeValue(params, res.columns[n].kind, values[n]));
+  const insert = `insert into ${ident(res.table)} (${names.map(ident).join(", ")})
+       values (${placeholders.join(", ")}) returning *`;
+  return { insert, params };
+}
+
+/** The audit row of a create, in the creating transaction. */
+async function auditCreate(
+  tx: Queryable,
+  ctx: WriteContext,
+  res: Resource,
+  created: Record<string, unknown>,
+) {
+  await recordAudit(tx, ctx.actor, {
+    action: "create",
+    resourceType: res.table,
+    resourceId: String(created.id),
+    newValues: created,
+  });
 }
 
 /** Inserts a row from validated input, plus server-set columns; audited. */
@@ -202,22 +218,10 @@ export async function createRow(
   const row = await ctx.db.transaction(async (tx) => {
     if (parent) await assertParent(tx, parent, ctx.caller);
     await checkReferences(tx, res, values, ctx.softDeleteTables, ctx.caller);
-    const params = new Params();
-    const names = Object.keys(values);
-    const placeholders = names.map((n) => writeValue(params, res.columns[n].kind, values[n]));
-    const r = await tx.query(
-      `insert into ${ident(res.table)} (${names.map(ident).join(", ")})
-       values (${placeholders.join(", ")}) returning *`,
-      params.values,
-    );
-    const created = r.rows[0];
+    const { insert, params } = insertStatement(res, values);
+    const created = (await tx.query(insert, params.values)).rows[0];
     await checkCompany(tx, res, String(created.id), ctx.caller);
-    await recordAudit(tx, ctx.actor, {
-      action: "create",
-      resourceType: res.table,
-      resourceId: String(created.id),
-      newValues: created,
-    });
+    await auditCreate(tx, ctx, res, created);
     return created;
   });
   return { row, etag: await etagOf(row) };
