@@ -95,6 +95,7 @@ export const IfMatchHeader = z.object({
 });
 
 /** Text PostgreSQL can hold (its text and jsonb cannot hold a NUL character). */
+// deno-lint-ignore no-control-regex -- NUL is exactly the character this pattern is about
 export const NO_NUL = /^[^\u0000]*$/;
 export const noNulMessage = "may not contain the NUL character";
 
