@@ -272,33 +272,24 @@ export function processingOptions(o: ProcessingOptions = {}): Settings {
   };
 }
 
-/** Claims and runs one batch of due jobs; returns how many were claimed. */
-export async function processOnce(
+/** Runs one claimed job; a failure is recorded (retry with backoff, or `failed`), never thrown. */
+async function runOne(
   ctx: InsightCtx,
   log: Logger,
-  options: ProcessingOptions = {},
-): Promise<number> {
-  const opts = processingOptions(options);
-  const jobs = await claimJobs(ctx.stores.relational, opts.batch, 60_000);
-  // Without a kept cache, each owner's corpus is read once for this pass.
-  const corpora = options.corpus ?? newCorpusCache(ctx, Infinity);
-  // Eight at a time: a job mostly waits on the stores. At 20 writes/s (bench/insight_lag.ts, FerretDB
-  // on PostgreSQL, load 3-5) 8 at once gave p99 3.4 s against 4.3-4.5 s with 4. (On FerretDB's
-  // SQLite backend, which serialises writes, 4 had beaten both 2 and 8.)
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) await runOne(jobs[next++]);
-  };
-  const runOne = async (job: Job) => {
+  opts: Settings,
+  corpora: CorpusCache,
+  job: Job,
+): Promise<void> {
+  try {
+    await runJob(ctx, job, opts, corpora);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    log.warn("insight processing failed", {
+      insight_id: job.insight_id,
+      attempt: job.attempts,
+      error: reason,
+    });
     try {
-      await runJob(ctx, job, opts, corpora);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      log.warn("insight processing failed", {
-        insight_id: job.insight_id,
-        attempt: job.attempts,
-        error: reason,
-      });
       const last = await failJob(
         ctx.stores.relational,
         job,
@@ -307,32 +298,79 @@ export async function processOnce(
         opts.maxBackoffMs,
       );
       await markAttemptFailed(ctx, job, reason, last).catch(() => {});
+    } catch (failErr) {
+      // The job's lease runs out and another pass claims it again.
+      log.warn("insight job failure not recorded", {
+        insight_id: job.insight_id,
+        error: String(failErr),
+      });
     }
+  }
+}
+
+const JOB_LEASE_MS = 60_000;
+
+/** Claims and runs one batch of due jobs; returns how many were claimed. */
+export async function processOnce(
+  ctx: InsightCtx,
+  log: Logger,
+  options: ProcessingOptions = {},
+): Promise<number> {
+  const opts = processingOptions(options);
+  const jobs = await claimJobs(ctx.stores.relational, opts.batch, JOB_LEASE_MS);
+  // Without a kept cache, each owner's corpus is read once for this pass.
+  const corpora = options.corpus ?? newCorpusCache(ctx, Infinity);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await runOne(ctx, log, opts, corpora, jobs[next++]);
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, jobs.length) }, worker));
   return jobs.length;
 }
 
-/** Runs the worker every `intervalMs` until the returned stop is called. */
+/**
+ * Keeps up to `concurrency` jobs running until the returned stop is called: a slot that frees is
+ * refilled at once, so one slow job never holds back the jobs queued behind it (a batch that waits
+ * for its slowest job did, and that wait was most of the lag's p99). With nothing due it sleeps
+ * until a write on this instance wakes it or `intervalMs` passes.
+ */
 export function startProcessing(
   ctx: InsightCtx,
   log: Logger,
   options: ProcessingOptions & { intervalMs?: number },
 ): () => Promise<void> {
   let stopped = false;
-  const opts = { ...options, corpus: options.corpus ?? newCorpusCache(ctx, CORPUS_TTL_MS) };
+  const opts = processingOptions(options);
+  const corpora = options.corpus ?? newCorpusCache(ctx, CORPUS_TTL_MS);
+  const wake = wakesOf(ctx.stores.relational).worker;
+  const running = new Set<Promise<void>>();
   const loop = (async () => {
     while (!stopped) {
+      const free = opts.concurrency - running.size;
+      if (free <= 0) {
+        await Promise.race(running);
+        continue;
+      }
+      let claimed: Job[] = [];
       try {
-        if (await processOnce(ctx, log, opts) > 0) continue;
+        claimed = await claimJobs(ctx.stores.relational, Math.min(free, opts.batch), JOB_LEASE_MS);
       } catch (err) {
         log.warn("insight processing pass failed", { error: String(err) });
       }
-      await wakesOf(ctx.stores.relational).worker.wait(options.intervalMs ?? 200);
+      for (const job of claimed) {
+        const run: Promise<void> = runOne(ctx, log, opts, corpora, job)
+          .finally(() => running.delete(run));
+        running.add(run);
+      }
+      // A full claim may have left more due jobs behind; otherwise wait for new work.
+      if (claimed.length > 0 && claimed.length === Math.min(free, opts.batch)) continue;
+      await wake.wait(options.intervalMs ?? 200);
     }
+    await Promise.all(running);
   })();
   return async () => {
     stopped = true;
+    wake.notify();
     await loop;
   };
 }

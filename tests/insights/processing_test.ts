@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { apiTest, createUser, json } from "../support/api.ts";
 import { consistencyReport, insightCtx } from "../../src/insights/mod.ts";
-import { processOnce } from "../../src/insights/processing.ts";
+import { processOnce, startProcessing } from "../../src/insights/processing.ts";
 import type { Insight, Mindmap, Relationship } from "../../src/insights/schemas.ts";
 import { drain, postInsight, processAll } from "./helpers.ts";
 
@@ -259,4 +259,44 @@ apiTest("insights: processing, relationships, graph and mind map", async (t, api
     assert.deepEqual(jobs.rows, [{ status: "failed", attempts: 2 }]);
     assert.match(failed.status_reason ?? "", /after 2 attempts: transcriber unavailable/);
   });
+
+  await t.step(
+    "the running worker refills a free slot: a slow job holds back no other",
+    async () => {
+      const slow = await postInsight(api, user, { title: "Slow one", body: "waits for release" });
+      let release = () => {};
+      const held = new Promise<void>((r) => release = r);
+      const gate = (doc: { _id: string }) => doc._id === slow.id ? held : Promise.resolve();
+      const stop = startProcessing(insightCtx(api.app.deps), api.app.deps.log, {
+        processors: [gate],
+        concurrency: 4,
+        intervalMs: 20,
+      });
+      const until = async (ok: () => Promise<boolean>) => {
+        for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
+          if (await ok()) return true;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        return false;
+      };
+      try {
+        assert.ok(await until(async () => (await get(slow.id)).status === "processing"));
+        // Written while the slow job runs: a worker that waited for its whole batch would not
+        // claim these before the slow one ended.
+        const fast = [
+          await postInsight(api, user, { title: "Fast one", body: "no wait" }),
+          await postInsight(api, user, { title: "Fast two", body: "no wait" }),
+        ];
+        const statuses = async () =>
+          await Promise.all(fast.map(async (f) => (await get(f.id)).status));
+        await until(async () => (await statuses()).every((s) => s === "processed"));
+        assert.deepEqual(await statuses(), ["processed", "processed"]);
+        assert.equal((await get(slow.id)).status, "processing");
+      } finally {
+        release();
+        await stop();
+      }
+      assert.equal((await get(slow.id)).status, "processed");
+    },
+  );
 });
