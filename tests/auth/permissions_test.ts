@@ -236,6 +236,20 @@ apiTest("permissions: 401 and 403 on every route, admin user routes", async (t, 
     await assertProblem(await asAdmin("DELETE", `/api/v1/users/${target.id}/roles/king`), 422);
   });
 
+  await t.step(
+    "an admin may revoke their own admin role while another is left: 403 after",
+    async () => {
+      const second = await createUser(api, { roles: ["admin"] });
+      const asSecond = (method: string, path: string) =>
+        api.request(method, path, { token: second.token });
+      assert.equal((await asSecond("GET", "/api/v1/users?limit=1")).status, 200);
+      const res = await asSecond("DELETE", `/api/v1/users/${second.id}/roles/admin`);
+      assert.equal(res.status, 204);
+      await assertProblem(await asSecond("GET", "/api/v1/users?limit=1"), 403, "forbidden");
+      assert.equal((await asAdmin("GET", "/api/v1/users?limit=1")).status, 200);
+    },
+  );
+
   await t.step("company links: add, repeat, unknown company, remove", async () => {
     const company = await db.query<{ id: string }>(
       "insert into companies (name) values ($1) returning id",
