@@ -23,7 +23,7 @@ export function toMongoFilter(node: FilterNode): MongoFilter {
       if (node.items.length === 0) return {};
       return node.items.length === 1
         ? toMongoFilter(node.items[0])
-        : { $and: node.items.map(toMongoFilter) };
+        : merged(node.items.map(toMongoFilter)) ?? { $and: node.items.map(toMongoFilter) };
     case "or":
       return { $or: node.items.map(toMongoFilter) };
     case "eq":
@@ -41,6 +41,27 @@ export function toMongoFilter(node: FilterNode): MongoFilter {
     case "contains":
       return { [node.path]: { $regex: escapeRegex(node.needle), $options: "i" } };
   }
+}
+
+/**
+ * The conditions as one document (`{a: {$eq: 1}, b: {$gte: 2, $lte: 3}}`), when each is a field
+ * with its operators and no field repeats an operator; else null (the caller keeps `$and`). Both
+ * mean the same to MongoDB, but FerretDB 1.x pushes only a document's top-level fields down to
+ * its backend: under `$and`, an update by `_id` and version decoded the whole collection.
+ */
+function merged(parts: readonly MongoFilter[]): MongoFilter | null {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const part of parts) {
+    const keys = Object.keys(part);
+    if (keys.length !== 1 || keys[0].startsWith("$")) return null;
+    const ops = part[keys[0]] as Record<string, unknown>;
+    const into = (out[keys[0]] ??= {});
+    for (const [op, value] of Object.entries(ops)) {
+      if (!op.startsWith("$") || op in into) return null;
+      into[op] = value;
+    }
+  }
+  return out;
 }
 
 /** The MongoDB update document for parsed operations. */
