@@ -28,7 +28,7 @@ import {
 } from "./relationships_repo.ts";
 import { commitWrite, type InsightCtx } from "./service.ts";
 import { wakesOf } from "./wake.ts";
-import { lastWritten } from "./written.ts";
+import { lastWritten, writing } from "./written.ts";
 
 /** An extra step run before the NLP (e.g. a transcriber); throwing fails the attempt. */
 export type Processor = (doc: InsightDoc) => Promise<void>;
@@ -226,11 +226,28 @@ async function runJob(
  * another instance has since changed fails the version-guarded write; the retry reads the store).
  */
 async function jobDoc(ctx: InsightCtx, job: Job): Promise<InsightDoc | null> {
-  const mine = job.attempts === 1 ? lastWritten(ctx.stores.documents, job.insight_id) : undefined;
-  if (mine) return mine;
-  const raw = await insightsOf(ctx.stores.documents).findOne({ _id: job.insight_id });
-  return raw ? asInsightDoc(raw) : null;
+  // A worker woken by one write can claim the job of another whose document is still on its way
+  // (the job commits first): on a first attempt, give that write a moment rather than a retry,
+  // whose backoff, poll and store read would add to the lag.
+  const docs = ctx.stores.documents;
+  const waits = job.attempts === 1 ? DOC_WAITS_MS : [];
+  for (let i = 0;; i++) {
+    // This instance's own write in flight: its result, not the version before it, is the input.
+    if (i < waits.length && writing(docs, job.insight_id, 0)) {
+      await new Promise((r) => setTimeout(r, waits[i]));
+      continue;
+    }
+    const mine = job.attempts === 1 ? lastWritten(docs, job.insight_id) : undefined;
+    if (mine) return mine;
+    const raw = await insightsOf(docs).findOne({ _id: job.insight_id });
+    if (raw) return asInsightDoc(raw);
+    if (i >= waits.length) return null;
+    await new Promise((r) => setTimeout(r, waits[i]));
+  }
 }
+
+/** Pauses before re-reading a first attempt's missing document (about 0.3 s in all). */
+const DOC_WAITS_MS = [20, 40, 80, 160];
 
 async function newerJob(ctx: InsightCtx, job: Job): Promise<boolean> {
   const r = await ctx.stores.relational.query(

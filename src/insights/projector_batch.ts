@@ -4,7 +4,7 @@
  * port's batch import (one UNWIND per label or edge type on Neo4j, one set-based insert embedded).
  * What the fast path does not cover (deletions, a document behind its outbox row, a node projected
  * before nodes kept their tags, a failed import) is handed back for the one-by-one path, which has
- * the retries and repairs.
+ * the retries and repairs; a row whose document this instance is still writing waits.
  * @module
  */
 import { edgeLine, nodeLine } from "../stores/graph/ndjson.ts";
@@ -14,10 +14,11 @@ import { asInsightDoc, type InsightDoc, insightsOf } from "./documents.ts";
 import { graphTags, insightNode, insightProps, tagNode, userNode } from "./graph_shape.ts";
 import type { Outcome, PendingAggregate } from "./outbox.ts";
 import { relationshipsByIds } from "./relationships_repo.ts";
-import { writtenAt } from "./written.ts";
+import { writing, writtenAt } from "./written.ts";
 
 type Stored = Pick<Stores, "documents" | "graph" | "relational">;
 
+/** What a batch did; an aggregate in neither list waits for a later pass (its lease is released). */
 export interface BatchResult {
   /** Projected (or found stale): their outbox rows can be marked done. */
   done: { agg: PendingAggregate; outcome: Outcome }[];
@@ -82,7 +83,13 @@ export async function projectBatch(
   const edges: GraphEdge[] = [];
   const dropTags: { id: string; tag: string }[] = [];
 
-  const insights = aggs.filter((a) => a.type === "insight");
+  // An outbox row whose document this instance is still writing waits for the next pass (the
+  // write wakes the projector when it ends): reading now would find the older version.
+  const insights = aggs.filter((a) =>
+    a.type === "insight" &&
+    (writtenAt(stores.documents, a.id, a.version) !== undefined ||
+      !writing(stores.documents, a.id, a.version))
+  );
   const docs = await insightDocs(stores, insights, concurrency);
   const live: { agg: PendingAggregate; doc: InsightDoc }[] = [];
   for (const agg of insights) {

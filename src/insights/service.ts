@@ -16,7 +16,7 @@ import { recordOutbox } from "./outbox.ts";
 import { dropQueuedJob, enqueueJob } from "./queue.ts";
 import { detachInsight } from "./relationships_repo.ts";
 import { wakesOf } from "./wake.ts";
-import { rememberWritten } from "./written.ts";
+import { beginWrite, rememberWritten } from "./written.ts";
 import {
   type Insight,
   type InsightCreate,
@@ -134,6 +134,18 @@ function auditValues(d: InsightDoc | null): Record<string, unknown> | null {
 
 /** Commits the plan's relational half, then writes the document; undoes the first on failure. */
 export async function commitWrite(ctx: InsightCtx, plan: WritePlan): Promise<void> {
+  const { after, before } = plan;
+  const db = ctx.stores.relational;
+  // Until the document is written, this instance's projector leaves its outbox row for later.
+  const written = beginWrite(ctx.stores.documents, after._id, after.version);
+  try {
+    await commitPlan(ctx, plan);
+  } finally {
+    written();
+  }
+}
+
+async function commitPlan(ctx: InsightCtx, plan: WritePlan): Promise<void> {
   const { after, before } = plan;
   const db = ctx.stores.relational;
   await db.transaction(async (tx) => {
