@@ -134,8 +134,7 @@ function auditValues(d: InsightDoc | null): Record<string, unknown> | null {
 
 /** Commits the plan's relational half, then writes the document; undoes the first on failure. */
 export async function commitWrite(ctx: InsightCtx, plan: WritePlan): Promise<void> {
-  const { after, before } = plan;
-  const db = ctx.stores.relational;
+  const { after } = plan;
   // Until the document is written, this instance's projector leaves its outbox row for later.
   const written = beginWrite(ctx.stores.documents, after._id, after.version);
   try {
