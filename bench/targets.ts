@@ -286,10 +286,8 @@ export function checkTargets(
         ? "not run (--scenarios left out insight_lag) or failed (see notes)"
         : lag.p99Ms < 1000
         ? ""
-        : p.name === "server"
-        ? "the API, FerretDB, PostgreSQL, Neo4j and Redis share the cores: FerretDB's two " +
-          "status updates per insight queue behind the others' CPU (README, Insights)"
-        : "the worker falls behind at this rate on this machine",
+        : "the worker or the projector falls behind at this rate on this machine: run " +
+          "bench/insight_lag.ts --profile for the time per store operation (README, Insights)",
     });
   }
   return out;
