@@ -19,11 +19,12 @@ export function escapeRegex(text: string): string {
 /** The MongoDB filter for a parsed filter tree. */
 export function toMongoFilter(node: FilterNode): MongoFilter {
   switch (node.kind) {
-    case "and":
+    case "and": {
       if (node.items.length === 0) return {};
-      return node.items.length === 1
-        ? toMongoFilter(node.items[0])
-        : merged(node.items.map(toMongoFilter)) ?? { $and: node.items.map(toMongoFilter) };
+      if (node.items.length === 1) return toMongoFilter(node.items[0]);
+      const parts = node.items.map(toMongoFilter);
+      return merged(parts) ?? { $and: parts };
+    }
     case "or":
       return { $or: node.items.map(toMongoFilter) };
     case "eq":
