@@ -1,7 +1,12 @@
 // polystore entry point: config -> stores -> migrations -> Deno.serve, and on SIGINT/SIGTERM stop
 // accepting, drain in-flight requests (src/http/serve.ts), then close the stores.
 import { createApp } from "./src/app.ts";
-import { dropAllCachedGrants, ensureAdmin, startGrantsSync } from "./src/auth/mod.ts";
+import {
+  dropAllCachedGrants,
+  ensureAdmin,
+  startAccountSync,
+  startGrantsSync,
+} from "./src/auth/mod.ts";
 import { type Config, ConfigError, loadConfig } from "./src/config.ts";
 import { bufferedStdout, createLogger } from "./src/log.ts";
 import { loadMigrations } from "./src/migrate/files.ts";
@@ -37,6 +42,11 @@ async function start(config: Config): Promise<void> {
   const stopJobs = await startBackgroundJobs(stores, log);
   const app = createApp(stores, cfg, { logger: log });
   const stopGrantsSync = await startGrantsSync(app.deps);
+  const stopAccountSync = await startAccountSync({
+    db: stores.relational,
+    memo: app.deps.accounts,
+    log,
+  });
   const stopDomainJobs = await startDomainJobs(app.deps);
   const served = serve((req, info) => app.fetch(req, info), {
     port: cfg.port,
@@ -59,6 +69,7 @@ async function start(config: Config): Promise<void> {
   stopJobs();
   await stopDomainJobs();
   await stopGrantsSync();
+  await stopAccountSync();
   await stores.close();
   log.info("stopped");
   await sink.flush();

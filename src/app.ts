@@ -30,6 +30,7 @@ import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissio
 import type { Deps } from "./http/types.ts";
 import {
   accessClaims,
+  AccountMemo,
   createAuthenticator,
   createTokenService,
   GrantsMemo,
@@ -96,6 +97,7 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
     tokens: options.tokens ?? createTokenService(secret),
     cached,
     grants: new GrantsMemo(),
+    accounts: new AccountMemo(),
     now: options.now ?? Date.now,
   };
   registerOpsGauges(metrics.registry, opsContextFromDeps(deps));

@@ -88,6 +88,8 @@ export const EnvSchema = z.object({
   TRUST_PROXY: bool(false),
 
   DATABASE_URL: optionalUrl(["postgres", "postgresql", "memory"]),
+  // A URL that is not a transaction-pooling PgBouncer, for LISTEN (account changes).
+  DATABASE_LISTEN_URL: optionalUrl(["postgres", "postgresql"]),
   DB_POOL_SIZE: intIn(1, 200, 10),
   DB_IDLE_TIMEOUT_MS: intIn(100, 3_600_000, 30_000),
   DB_STATEMENT_TIMEOUT_MS: intIn(100, 600_000, 15_000),
@@ -160,6 +162,8 @@ export interface Config {
   storeTimeoutMs: number;
   relational: {
     url: string | undefined;
+    /** Where LISTEN connects when `url` goes through a transaction pooler; default `url`. */
+    listenUrl: string | undefined;
     poolSize: number;
     idleTimeoutMs: number;
     statementTimeoutMs: number;
@@ -231,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     storeTimeoutMs: e.STORE_TIMEOUT_MS,
     relational: {
       url: e.DATABASE_URL,
+      listenUrl: e.DATABASE_LISTEN_URL,
       poolSize: e.DB_POOL_SIZE,
       idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,

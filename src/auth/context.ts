@@ -11,6 +11,7 @@ import { type ActivityLog, createActivityLog } from "./accounts/activity.ts";
 import type { TokenService } from "./tokens/tokens.ts";
 import type { ReadThroughCache } from "../caching/read_through.ts";
 import type { GrantsMemo } from "./grants/grants_memo.ts";
+import type { AccountMemo } from "./accounts/account_state.ts";
 
 export interface AuthContext {
   db: RelationalStore;
@@ -18,6 +19,8 @@ export interface AuthContext {
   cached: ReadThroughCache;
   /** This instance's in-process copy of grants (dropped on a grant change). */
   grants: GrantsMemo;
+  /** This instance's in-process copy of account state (dropped on an account change). */
+  accounts: AccountMemo;
   log: Logger;
   tokens: TokenService;
   activity: ActivityLog;
@@ -32,6 +35,7 @@ export function authContext(deps: Deps): AuthContext {
     cache: deps.stores.cache,
     cached: deps.cached,
     grants: deps.grants,
+    accounts: deps.accounts,
     log: deps.log,
     tokens: deps.tokens,
     now: deps.now,

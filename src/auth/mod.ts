@@ -17,6 +17,8 @@ export { isRoleName, ROLE_NAMES, type RoleName } from "./grants/roles.ts";
 export { dropAllCachedGrants, grantsInvalidation } from "./grants/principal.ts";
 export { GrantsMemo } from "./grants/grants_memo.ts";
 export { type GrantsSyncOptions, startGrantsSync } from "./grants/grants_sync.ts";
+export { AccountMemo } from "./accounts/account_state.ts";
+export { type AccountSyncOptions, startAccountSync } from "./accounts/account_sync.ts";
 
 // Accounts, their activity log and the first admin.
 export { PROFILE_COLUMNS, toProfile, type UserProfile } from "./accounts/accounts.ts";

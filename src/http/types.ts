@@ -6,7 +6,13 @@
  */
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
-import type { AccessClaims, GrantsMemo, Principal, TokenService } from "../auth/mod.ts";
+import type {
+  AccessClaims,
+  AccountMemo,
+  GrantsMemo,
+  Principal,
+  TokenService,
+} from "../auth/mod.ts";
 import type { Stores } from "../stores/types.ts";
 import type { ReadThroughCache } from "../caching/read_through.ts";
 
@@ -30,6 +36,8 @@ export interface Deps {
   cached: ReadThroughCache;
   /** Grants kept in process while grant changes are subscribed to (auth/grants_sync.ts). */
   grants: GrantsMemo;
+  /** Users' account state kept in process while account changes are listened to. */
+  accounts: AccountMemo;
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now: () => number;
 }

@@ -120,6 +120,33 @@ export async function relationalContract(
       assert.equal(r.rows[0].c, 2);
     });
 
+    await t.step("listen receives what commits, in order, and nothing after it stops", async () => {
+      const channel = `${table}_ch`;
+      const got: string[] = [];
+      const stop = await db.listen(channel, (payload) => got.push(payload));
+      const arrived = async (n: number) => {
+        const end = Date.now() + 2000;
+        while (got.length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      };
+      await db.query("select pg_notify($1, $2)", [channel, "plain"]);
+      await db.query("select pg_notify($1, $2)", [channel, "named"], { name: `${table}_notify` });
+      await assert.rejects(db.transaction(async (tx) => {
+        await tx.query("select pg_notify($1, $2)", [channel, "rolled back"]);
+        throw new Error("undo");
+      }));
+      await db.transaction(async (tx) => {
+        await tx.query("select pg_notify($1, $2)", [channel, "in a transaction"]);
+      });
+      await db.query("select pg_notify($1, $2)", [`${channel}_other`, "elsewhere"]);
+      await arrived(3);
+      assert.deepEqual(got, ["plain", "named", "in a transaction"]);
+      await stop();
+      await db.query("select pg_notify($1, $2)", [channel, "after stop"]);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(got, ["plain", "named", "in a transaction"]);
+      await assert.rejects(db.listen("Not A Channel", () => {}), TypeError);
+    });
+
     await t.step("health reports ok with a latency", async () => {
       const h = await db.health();
       assert.equal(h.status, "ok");

@@ -60,3 +60,44 @@ Deno.test("relational: pg against a closed port fails fast as unavailable", asyn
   );
   assert.ok(performance.now() - started < 5000);
 });
+
+serverTest(
+  "relational: pg listen reports a cut connection and listens again",
+  ["DATABASE_URL"],
+  async () => {
+    const db = await openPg(pgOptions(serverSetting("DATABASE_URL")!));
+    const channel = `cut_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+    const got: string[] = [];
+    const seen: string[] = [];
+    const until = async (what: string, check: () => boolean) => {
+      const end = Date.now() + 5000;
+      while (!check()) {
+        assert.ok(Date.now() < end, `${what} within 5 s`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    const stop = await db.listen(channel, (p) => got.push(p), {
+      onInterrupted: () => seen.push("interrupted"),
+      onResumed: () => seen.push("resumed"),
+    });
+    try {
+      // The server ends the listening session, as a restart or failover would.
+      const killed = await db.query<{ n: number }>(
+        `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+          where application_name = 'polystore-listen'
+            and query ilike $1`,
+        [`%listen ${channel}%`],
+      );
+      assert.equal(killed.rows[0].n, 1);
+      await until("the cut is reported", () => seen.includes("interrupted"));
+      await until("listening again", () => seen.includes("resumed"));
+      assert.deepEqual(seen, ["interrupted", "resumed"]);
+      await db.query("select pg_notify($1, 'after the cut')", [channel]);
+      await until("the notification arrives", () => got.length === 1);
+      assert.deepEqual(got, ["after the cut"]);
+    } finally {
+      await stop();
+      await db.close();
+    }
+  },
+);

@@ -2,7 +2,7 @@
 // memory, JSONB documents, Postgres graph, in-process cache, temp folder; server: the servers of
 // .services/env), migrated, and offers request helpers and users with roles.
 import { type App, createApp } from "../../src/app.ts";
-import { startGrantsSync } from "../../src/auth/mod.ts";
+import { startAccountSync, startGrantsSync } from "../../src/auth/mod.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { loadMigrations } from "../../src/migrate/files.ts";
@@ -88,6 +88,10 @@ export async function openTestApi(
   const app = createApp(stores, config, { logger });
   // As main.ts does: grant changes are subscribed to and the outbox drained (faster, for tests).
   const stopGrantsSync = await startGrantsSync(app.deps, { drainEveryMs: 200, retryEveryMs: 200 });
+  const stopAccountSync = await startAccountSync(
+    { db: stores.relational, memo: app.deps.accounts, log: logger },
+    { retryEveryMs: 200 },
+  );
   return {
     profile,
     app,
@@ -107,6 +111,7 @@ export async function openTestApi(
     },
     async close() {
       await stopGrantsSync();
+      await stopAccountSync();
       await stores.close();
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },

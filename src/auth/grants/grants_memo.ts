@@ -5,56 +5,13 @@
  *
  * @module
  */
-import { LRUCache } from "lru-cache";
+import { SyncedMemo } from "../../caching/synced_memo.ts";
 import type { Grants } from "./principal.ts";
 
-/** Bounds how stale an entry can be if a change message is lost despite the subscription. */
 export const GRANTS_MEMO_TTL_MS = 30_000;
-const GRANTS_MEMO_MAX = 10_000;
 
-export class GrantsMemo {
-  readonly #entries = new LRUCache<string, Grants>({
-    max: GRANTS_MEMO_MAX,
-    ttl: GRANTS_MEMO_TTL_MS,
-  });
-  #live = false;
-  // Bumped by every drop: a load that started before a drop must not store what it read.
-  #epoch = 0;
-
-  /** Taken before a load and handed back to `set`. */
-  get epoch(): number {
-    return this.#epoch;
-  }
-
-  get live(): boolean {
-    return this.#live;
-  }
-
-  get(userId: string): Grants | undefined {
-    return this.#live ? this.#entries.get(userId) : undefined;
-  }
-
-  /** Stores what a load read, unless a drop happened since it began (`epoch`). */
-  set(userId: string, grants: Grants, epoch: number): void {
-    if (this.#live && epoch === this.#epoch) this.#entries.set(userId, grants);
-  }
-
-  drop(userId: string): void {
-    this.#epoch++;
-    this.#entries.delete(userId);
-  }
-
-  /** Starts trusting entries (the subscription is whole); begins empty. */
-  enable(): void {
-    this.#epoch++;
-    this.#entries.clear();
-    this.#live = true;
-  }
-
-  /** Stops trusting entries (the subscription is cut): changes may be missed from now on. */
-  disable(): void {
-    this.#live = false;
-    this.#epoch++;
-    this.#entries.clear();
+export class GrantsMemo extends SyncedMemo<Grants> {
+  constructor() {
+    super({ ttlMs: GRANTS_MEMO_TTL_MS, max: 10_000 });
   }
 }

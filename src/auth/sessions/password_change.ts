@@ -68,6 +68,7 @@ export async function changePassword(
     });
     return { pair: issued.pair, revoked };
   });
+  ctx.accounts.drop(p.userId); // as in logout (sessions.ts)
   await cacheRevocations(ctx, revoked, now.getTime());
   await ctx.activity.record({ userId: p.userId, action: "password_change", actor });
   return pair;

@@ -33,6 +33,9 @@ export async function logout(ctx: AuthContext, actor: AuditActor, p: Principal):
     });
     return all;
   });
+  // The table changed on commit; this instance drops its copy now rather than when the
+  // trigger's notification arrives, so the caller's next request here already sees it.
+  ctx.accounts.drop(p.userId);
   await cacheRevocations(ctx, revoked, now.getTime());
   await ctx.activity.record({
     userId: p.userId,
@@ -95,6 +98,7 @@ export async function revokeSession(
     return family;
   });
   if (revoked === null) throw notFound("No such session");
+  ctx.accounts.drop(p.userId); // as in logout
   await cacheRevocations(ctx, revoked, now.getTime());
   await ctx.activity.record({
     userId: p.userId,

@@ -204,6 +204,9 @@ export async function restoreRelational(
     if (tables.length > 0) {
       await tx.query(`TRUNCATE TABLE ${tables.map(ident).join(", ")} CASCADE`);
     }
+    // Replica mode also holds off the account-change triggers (sql/0092): every instance's
+    // memo of account state is told here, on commit, that all of it is void.
+    await tx.query("SELECT pg_notify('polystore_accounts', '*')");
     let total = 0;
     for (const table of ordered) {
       const columns = await insertColumns(tx, table);

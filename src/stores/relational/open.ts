@@ -16,6 +16,7 @@ export function openRelational(config: Config, log: Logger): Promise<RelationalS
   if (url.startsWith("memory://")) return openPglite("memory://");
   return openPg({
     url,
+    listenUrl: config.relational.listenUrl,
     poolSize: config.relational.poolSize,
     idleTimeoutMs: config.relational.idleTimeoutMs,
     statementTimeoutMs: config.relational.statementTimeoutMs,

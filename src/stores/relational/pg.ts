@@ -10,6 +10,7 @@ import { retry } from "../resilience.ts";
 import { mapPgError, rethrowable } from "./pg_errors.ts";
 import { typeParsers } from "./type_parsers.ts";
 import { SESSION_STARTUP_OPTIONS } from "./session.ts";
+import { listenPg } from "./pg_listen.ts";
 import type { QueryOptions, QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
 
 export interface PgOptions {
@@ -19,6 +20,11 @@ export interface PgOptions {
   statementTimeoutMs: number;
   /** How long to wait for a free connection or a new one before failing as unavailable. */
   connectTimeoutMs: number;
+  /**
+   * Where LISTEN connects, when `url` goes through a transaction-pooling PgBouncer (whose server
+   * connections change between transactions, so notifications would go astray); default `url`.
+   */
+  listenUrl?: string;
   /** Attempts for the first connection (a server that is still starting). */
   connectAttempts?: number;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
@@ -122,6 +128,16 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
       }
     },
     exec: (sql) => direct.exec(sql),
+    listen: (channel, onNotify, events) =>
+      listenPg(
+        {
+          url: options.listenUrl ?? options.url,
+          connectTimeoutMs: options.connectTimeoutMs,
+        },
+        channel,
+        onNotify,
+        events,
+      ),
     health: (): Promise<StoreHealth> => measureHealth("pg", () => pool.query("select 1")),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {

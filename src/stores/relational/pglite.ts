@@ -12,6 +12,7 @@ import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { measureHealth, type StoreHealth } from "../health.ts";
 import { mapPgError, rethrowable } from "./pg_errors.ts";
 import { preparedRunner } from "./pglite_prepared.ts";
+import { checkChannel } from "./channel.ts";
 import { SerialLock } from "./serial_lock.ts";
 import { typeParsers } from "./type_parsers.ts";
 import { SESSION_SET_SQL } from "./session.ts";
@@ -83,6 +84,15 @@ export async function openPglite(dataDir: string): Promise<RelationalStore> {
       });
     },
     exec: (sql) => lock.run(() => direct.exec(sql)),
+    // One session, in this process: the listener never loses its connection, and PGlite calls it
+    // (as a microtask) while it reads the committing statement's reply, so before that resolves.
+    async listen(channel, onNotify) {
+      checkChannel(channel);
+      const off = await lock.run(() => db.listen(channel, onNotify));
+      return async () => {
+        if (!closed) await lock.run(() => off());
+      };
+    },
     health: (): Promise<StoreHealth> =>
       measureHealth("pglite", () => lock.run(() => db.query("select 1"))),
     async close() {

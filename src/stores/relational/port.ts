@@ -31,6 +31,14 @@ export interface Transaction extends Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/** What a listener is told about its connection; notifications sent while cut are lost. */
+export interface ListenEvents {
+  /** The listening connection broke: notifications may be missed until onResumed. */
+  onInterrupted?: () => void;
+  /** Listening again after a cut (anything sent meanwhile was not received). */
+  onResumed?: () => void;
+}
+
 export interface RelationalStore extends Queryable {
   /** "pg" or "pglite". */
   readonly adapter: string;
@@ -41,6 +49,15 @@ export interface RelationalStore extends Queryable {
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Runs a multi-statement script with no parameters (migrations, seed files). */
   exec(sql: string): Promise<void>;
+  /**
+   * Receives NOTIFY on `channel` (a lower-case SQL identifier); resolves once listening and
+   * returns the function that stops. Notifications arrive after their transaction commits.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    events?: ListenEvents,
+  ): Promise<() => Promise<void>>;
   health(): Promise<StoreHealth>;
   /** Connections of the pool (server adapter only): open, idle, and callers waiting for one. */
   poolStats?(): { total: number; idle: number; waiting: number };
