@@ -23,6 +23,8 @@ export interface TuiPane {
   close(): Promise<void>;
 }
 
+const STORE_VARS = ["DATABASE_URL", "MONGODB_URL", "NEO4J_URL", "REDIS_URL", "S3_ENDPOINT"];
+
 /** Starts `deno task tui ARGS` in a new 80x24 (by default) tmux session with `env` added. */
 export async function startTuiPane(
   env: Record<string, string>,
@@ -31,7 +33,10 @@ export async function startTuiPane(
 ): Promise<TuiPane> {
   const session = `polystore-tui-${crypto.randomUUID().slice(0, 8)}`;
   const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(" ");
-  const command = `cd ${shellQuote(ROOT)} && env -u CI ${assignments} deno task tui ${
+  // Only `env` picks the stores: a server URL exported in the runner's shell must not turn an
+  // embedded run into a server one.
+  const unset = STORE_VARS.map((k) => `-u ${k}`).join(" ");
+  const command = `cd ${shellQuote(ROOT)} && env -u CI ${unset} ${assignments} deno task tui ${
     args.map(shellQuote).join(" ")
   }; echo TUI-EXITED-$?; sleep 600`;
   await tmux(
