@@ -7,12 +7,13 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requestActor } from "../audit/record.ts";
-import { unsupportedMediaType } from "../errors.ts";
+import { unauthorized, unsupportedMediaType } from "../errors.ts";
 import { principalOf } from "../http/guard.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import { json, problems, security } from "../shared/openapi.ts";
-import { createAccount, loadProfile } from "./accounts/accounts.ts";
+import { createAccount } from "./accounts/accounts.ts";
+import { accountState } from "./accounts/account_state.ts";
 import { authContext } from "./context.ts";
 import { login } from "./sessions/login.ts";
 import { changePassword } from "./sessions/password_change.ts";
@@ -202,9 +203,11 @@ export function authRoutes(deps: Deps) {
 
   app.openapi(me, async (c) => {
     const p = principalOf(c);
-    const profile = await loadProfile(ctx.db, p.userId);
+    // The authenticator has just read the account state; this is usually the memo's copy.
+    const state = await accountState({ db: ctx.db, memo: ctx.accounts }, p.userId);
+    if (state === null) throw unauthorized();
     return c.json({
-      ...profile,
+      ...state.profile,
       roles: p.roles,
       permissions: p.permissions,
       company_ids: p.companyIds,

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import {
   apiTest,
   createUser,
+  json,
   openTestApi,
   SERVER_VARS,
   type TestApi,
@@ -99,12 +100,22 @@ apiTest("accounts: every change to an account's state reaches the memo", async (
     await refused(api, u.token, 0);
   });
 
-  await t.step("unrelated writes to users keep the memo's entry", async () => {
-    const u = await remembered(api);
-    await db.query("update users set full_name = 'Renamed' where id = $1", [u.id]);
-    await sleep(api.profile === "embedded" ? 0 : 100);
-    assert.ok(api.app.deps.accounts.get(u.id));
-  });
+  await t.step(
+    "a profile change in SQL shows on /auth/me, whose profile is the memo's",
+    async () => {
+      const u = await remembered(api);
+      await db.query("update users set full_name = 'Renamed In SQL' where id = $1", [u.id]);
+      const end = Date.now() + (api.profile === "embedded" ? 0 : 1000);
+      let name = "";
+      do {
+        const res = await api.request("GET", "/api/v1/auth/me", { token: u.token });
+        name = (await json<{ full_name: string }>(res)).full_name;
+        if (name !== "Renamed In SQL") await sleep(10);
+      } while (name !== "Renamed In SQL" && Date.now() < end);
+      assert.equal(name, "Renamed In SQL");
+      assert.equal(api.app.deps.accounts.get(u.id)?.state?.profile.full_name, "Renamed In SQL");
+    },
+  );
 
   await t.step("'*' (a restore) empties it", async () => {
     const u = await remembered(api);

@@ -1,6 +1,7 @@
 /**
  * What a signed-in request needs to know of its user besides the token: whether the account is
- * usable, the password-change cut-off, and which of the user's access tokens are revoked. Kept
+ * usable, the password-change cut-off, which of the user's access tokens are revoked, and the
+ * profile (for GET /auth/me). Kept
  * in process per user while this instance listens to account changes (account_sync.ts), read
  * from the table otherwise.
  *
@@ -8,14 +9,17 @@
  */
 import { SyncedMemo } from "../../caching/synced_memo.ts";
 import type { Queryable } from "../../stores/relational/port.ts";
+import { PROFILE_COLUMNS, toProfile, type UserProfile } from "./accounts.ts";
 
 /**
  * The NOTIFY channel on which every change to an account's state is announced when it commits,
- * by the triggers of sql/0092 (payload: the user id, or '*' for all of them).
+ * by the triggers of sql/0092 and 0093 (payload: the user id, or '*' for all of them).
  */
 export const ACCOUNTS_CHANNEL = "polystore_accounts";
 
 export interface AccountState {
+  /** The user as GET /auth/me shows them. */
+  profile: UserProfile;
   /** Milliseconds since the epoch; access tokens issued before it are refused. */
   tokensValidAfter: number | null;
   /** Ids of the user's access tokens that are revoked (until the expired ones are purged). */
@@ -37,6 +41,7 @@ export class AccountMemo extends SyncedMemo<Entry> {
 }
 
 interface StateRow extends Record<string, unknown> {
+  id: string;
   tokens_valid_after: Date | null;
   revoked: string[];
 }
@@ -44,7 +49,7 @@ interface StateRow extends Record<string, unknown> {
 /** One round trip: the account, if usable, with its revoked token ids. */
 async function loadAccountState(db: Queryable, userId: string): Promise<AccountState | null> {
   const r = await db.query<StateRow>(
-    `select u.tokens_valid_after,
+    `select ${PROFILE_COLUMNS}, u.tokens_valid_after,
             array(select r.jti from revoked_access_tokens r where r.user_id = u.id) as revoked
        from users u
       where u.id = $1 and u.is_active and u.deleted_at is null`,
@@ -54,6 +59,7 @@ async function loadAccountState(db: Queryable, userId: string): Promise<AccountS
   const row = r.rows[0];
   if (row === undefined) return null;
   return {
+    profile: toProfile(row),
     tokensValidAfter: row.tokens_valid_after?.getTime() ?? null,
     revoked: new Set(row.revoked),
   };

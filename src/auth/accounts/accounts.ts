@@ -5,7 +5,7 @@
  * @module
  */
 import { type AuditActor, recordAudit } from "../../audit/record.ts";
-import { conflict, notFound } from "../../errors.ts";
+import { conflict } from "../../errors.ts";
 import { StoreError } from "../../stores/errors.ts";
 import type { Queryable, RelationalStore } from "../../stores/relational/port.ts";
 import { hashPassword } from "../passwords/passwords.ts";
@@ -54,17 +54,6 @@ export function toProfile(row: Record<string, unknown>): UserProfile {
     created_at: r.created_at.toISOString(),
     updated_at: r.updated_at.toISOString(),
   };
-}
-
-/** One user's profile; 404 when there is no such (undeleted) user. */
-export async function loadProfile(db: Queryable, userId: string): Promise<UserProfile> {
-  const r = await db.query(
-    `select ${PROFILE_COLUMNS} from users u where u.id = $1 and u.deleted_at is null`,
-    [userId],
-    { name: "user_profile" },
-  );
-  if (r.rowCount === 0) throw notFound("No such user");
-  return toProfile(r.rows[0]);
 }
 
 export interface NewAccount {
