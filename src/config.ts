@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { PGLITE_SHARED_BUFFERS_DEFAULT_MB } from "./stores/relational/session.ts";
 import { z } from "zod";
 
 const optionalUrl = (schemes: readonly string[]) =>
@@ -88,6 +89,8 @@ export const EnvSchema = z.object({
   TRUST_PROXY: bool(false),
 
   DATABASE_URL: optionalUrl(["postgres", "postgresql", "memory"]),
+  // Embedded Postgres's buffer cache: resident memory that once filled stays filled.
+  PGLITE_SHARED_BUFFERS_MB: intIn(16, 4096, PGLITE_SHARED_BUFFERS_DEFAULT_MB),
   // A URL that is not a transaction-pooling PgBouncer, for LISTEN (account changes).
   DATABASE_LISTEN_URL: optionalUrl(["postgres", "postgresql"]),
   DB_POOL_SIZE: intIn(1, 200, 10),
@@ -164,6 +167,8 @@ export interface Config {
     url: string | undefined;
     /** Where LISTEN connects when `url` goes through a transaction pooler; default `url`. */
     listenUrl: string | undefined;
+    /** shared_buffers of the embedded PGlite, in MB. */
+    pgliteSharedBuffersMb: number;
     poolSize: number;
     idleTimeoutMs: number;
     statementTimeoutMs: number;
@@ -236,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     relational: {
       url: e.DATABASE_URL,
       listenUrl: e.DATABASE_LISTEN_URL,
+      pgliteSharedBuffersMb: e.PGLITE_SHARED_BUFFERS_MB,
       poolSize: e.DB_POOL_SIZE,
       idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,

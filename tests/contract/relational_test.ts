@@ -101,3 +101,18 @@ serverTest(
     }
   },
 );
+
+Deno.test("relational: pglite takes its buffer cache size from the option (32 MB by default)", async () => {
+  for (const [options, want] of [[{}, "32MB"], [{ sharedBuffersMb: 16 }, "16MB"]] as const) {
+    const db = await openPglite("memory://", options);
+    try {
+      const r = await db.query<{ v: string }>("select current_setting('shared_buffers') as v");
+      assert.equal(r.rows[0].v, want);
+      // PGlite's own start parameters are kept beside ours.
+      const p = await db.query<{ v: string }>("select current_setting('search_path') as v");
+      assert.equal(p.rows[0].v, "public");
+    } finally {
+      await db.close();
+    }
+  }
+});

@@ -12,8 +12,9 @@ import type { RelationalStore } from "./port.ts";
 
 export function openRelational(config: Config, log: Logger): Promise<RelationalStore> {
   const url = config.relational.url;
-  if (url === undefined) return openPglite(`${config.dataDir}/pg`);
-  if (url.startsWith("memory://")) return openPglite("memory://");
+  const pglite = { sharedBuffersMb: config.relational.pgliteSharedBuffersMb };
+  if (url === undefined) return openPglite(`${config.dataDir}/pg`, pglite);
+  if (url.startsWith("memory://")) return openPglite("memory://", pglite);
   return openPg({
     url,
     listenUrl: config.relational.listenUrl,

@@ -15,7 +15,7 @@ import { preparedRunner } from "./pglite_prepared.ts";
 import { checkChannel } from "./channel.ts";
 import { SerialLock } from "./serial_lock.ts";
 import { typeParsers } from "./type_parsers.ts";
-import { SESSION_SET_SQL } from "./session.ts";
+import { PGLITE_SHARED_BUFFERS_DEFAULT_MB, SESSION_SET_SQL } from "./session.ts";
 import type { QueryOptions, QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
 
 interface PgliteQueryable {
@@ -51,6 +51,14 @@ function wrap(db: PgliteQueryable, named?: PgliteQueryable["query"]): Transactio
   };
 }
 
+export interface PgliteOptions {
+  /** Postgres's buffer cache inside the WASM memory, which never shrinks once touched. */
+  sharedBuffersMb?: number;
+}
+
+const DEFAULT_START_PARAMS: readonly string[] =
+  (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams;
+
 /**
  * Opens PGlite at `dataDir` (a folder path, or "memory://" for a throwaway database).
  *
@@ -58,11 +66,17 @@ function wrap(db: PgliteQueryable, named?: PgliteQueryable["query"]): Transactio
  * const db = await openPglite("memory://");
  * const { rows } = await db.query("select 1 as one");
  */
-export async function openPglite(dataDir: string): Promise<RelationalStore> {
+export async function openPglite(
+  dataDir: string,
+  options: PgliteOptions = {},
+): Promise<RelationalStore> {
   if (!dataDir.startsWith("memory://")) await Deno.mkdir(dataDir, { recursive: true });
+  const sharedBuffersMb = options.sharedBuffersMb ?? PGLITE_SHARED_BUFFERS_DEFAULT_MB;
   const db = await PGlite.create(dataDir, {
     extensions: { uuid_ossp, pg_trgm, pgcrypto, btree_gin },
     parsers: typeParsers,
+    // PGlite's own start parameters plus ours (passing startParams replaces them).
+    startParams: [...DEFAULT_START_PARAMS, "-c", `shared_buffers=${sharedBuffersMb}MB`],
   });
   await db.exec(SESSION_SET_SQL);
   const lock = new SerialLock();
