@@ -12,12 +12,15 @@
  * ```
  * @module
  */
+import { createHash } from "node:crypto";
 import { encodeBase64url } from "./base64url.ts";
 
-/** Strong ETag of a row: a quoted base64url SHA-256 prefix of its JSON. */
-export async function etagOf(row: Readonly<Record<string, unknown>>): Promise<string> {
-  const data = new TextEncoder().encode(JSON.stringify(row));
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data)).slice(0, 18);
+/**
+ * Strong ETag of a row: a quoted base64url SHA-256 prefix of its JSON. Hashed synchronously:
+ * WebCrypto's digest is a round trip to a worker thread, ~100 us per read by id in the profile.
+ */
+export function etagOf(row: Readonly<Record<string, unknown>>): string {
+  const digest = createHash("sha256").update(JSON.stringify(row)).digest().subarray(0, 18);
   return `"${encodeBase64url(digest)}"`;
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { statementName } from "../../stores/relational/statement_name.ts";
 import { z } from "zod";
 import { unprocessable } from "../../errors.ts";
 import type { Queryable, Row } from "../../stores/relational/port.ts";
@@ -145,7 +146,7 @@ export async function listRows(
     ${where.length ? `where ${where.join(" and ")}` : ""}
     order by ${order.expr} ${dir} nulls last, t.id ${dir}
     limit ${params.add(limit + 1)}`;
-  const r = await db.query(sql, params.values);
+  const r = await db.query(sql, params.values, { name: statementName("crm_list", sql) });
 
   const more = r.rows.length > limit;
   const rows = more ? r.rows.slice(0, limit) : r.rows;

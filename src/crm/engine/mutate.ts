@@ -12,6 +12,7 @@ import { isStoreError } from "../../stores/errors.ts";
 import type { Queryable, RelationalStore, Row } from "../../stores/relational/port.ts";
 import type { Resource } from "../resource.ts";
 import { etagOf, ifMatchAllows } from "../../shared/etag.ts";
+import { statementName } from "../../stores/relational/statement_name.ts";
 import { assertParent, type Caller, type ParentRef, visibility } from "./scope.ts";
 import { col, ident, Params, writeValue } from "./sql.ts";
 
@@ -42,12 +43,10 @@ async function findRow(
   const params = new Params();
   const where = [`t.id = ${params.add(id)}`, ...visibility(res, caller, params)];
   if (parent && res.parent) where.push(`${col(res.parent.column)} = ${params.add(parent.id)}`);
-  const r = await db.query(
-    `select t.* from ${ident(res.table)} t where ${where.join(" and ")}${
-      lock ? " for update of t" : ""
-    }`,
-    params.values,
-  );
+  const sql = `select t.* from ${ident(res.table)} t where ${where.join(" and ")}${
+    lock ? " for update of t" : ""
+  }`;
+  const r = await db.query(sql, params.values, { name: statementName("crm_find", sql) });
   if (r.rowCount === 0) throw notFound(`No ${res.name} with id ${id}`);
   return r.rows[0];
 }
@@ -62,7 +61,7 @@ export async function readRow(
 ): Promise<TaggedRow> {
   if (parent) await assertParent(db, parent, caller);
   const row = await findRow(db, res, id, caller, parent, false);
-  return { row, etag: await etagOf(row) };
+  return { row, etag: etagOf(row) };
 }
 
 /**
@@ -212,7 +211,7 @@ export async function createRow(
 
   if (!parent && ctx.caller.companyIds === null && !needsLookups(res, values, ctx)) {
     const row = await createInOneStatement(ctx, res, values);
-    return { row, etag: await etagOf(row) };
+    return { row, etag: etagOf(row) };
   }
 
   const row = await ctx.db.transaction(async (tx) => {
@@ -224,7 +223,7 @@ export async function createRow(
     await auditCreate(tx, ctx, res, created);
     return created;
   });
-  return { row, etag: await etagOf(row) };
+  return { row, etag: etagOf(row) };
 }
 
 /** Applies a validated partial update, honouring If-Match; audited with old and new values. */
@@ -242,7 +241,7 @@ export async function updateRow(
   const row = await ctx.db.transaction(async (tx) => {
     if (parent) await assertParent(tx, parent, ctx.caller);
     const old = await findRow(tx, res, id, ctx.caller, parent, true);
-    if (!ifMatchAllows(ifMatch, await etagOf(old))) throw preconditionFailed();
+    if (!ifMatchAllows(ifMatch, etagOf(old))) throw preconditionFailed();
     await checkReferences(tx, res, values, ctx.softDeleteTables, ctx.caller);
     const params = new Params();
     const names = Object.keys(values);
@@ -264,7 +263,7 @@ export async function updateRow(
     });
     return updated;
   });
-  return { row, etag: await etagOf(row) };
+  return { row, etag: etagOf(row) };
 }
 
 /**
@@ -281,7 +280,7 @@ export async function deleteRow(
   await ctx.db.transaction(async (tx) => {
     if (parent) await assertParent(tx, parent, ctx.caller);
     const old = await findRow(tx, res, id, ctx.caller, parent, true);
-    if (!ifMatchAllows(ifMatch, await etagOf(old))) throw preconditionFailed();
+    if (!ifMatchAllows(ifMatch, etagOf(old))) throw preconditionFailed();
     let newValues: Row | null = null;
     if (res.softDelete) {
       const r = await tx.query(
