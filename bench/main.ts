@@ -412,7 +412,11 @@ async function runProfile(
     "--seconds",
     opts.quick ? "5" : "15",
   ], { cwd: REPO_ROOT, env: profile.apiEnv, allowFail: true });
-  const lagLine = lag?.stdout.trim().split("\n").at(-1) ?? "";
+  // The stores' log lines share stdout and may come after the result: take the result's line.
+  const lagLine =
+    lag?.stdout.trim().split("\n").findLast((l) =>
+      l.includes('"scenario":"insight_text_to_graph_relationship"')
+    ) ?? "";
   if (lag === null) {
     // Left out by --scenarios.
   } else if (lagLine.startsWith("{")) {
