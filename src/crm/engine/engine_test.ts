@@ -57,7 +57,7 @@ Deno.test("cursors round-trip and refuse tampering or another ordering", () => {
   assert.equal(decodeCursor(nullValue, "-created_at", null).value, null);
 });
 
-Deno.test("ETags follow the row; If-Match accepts none, *, lists and weak forms", async () => {
+Deno.test("ETags follow the row; If-Match accepts none, *, lists and weak forms", () => {
   const a = etagOf({ id: "1", n: 1 });
   assert.equal(a, etagOf({ id: "1", n: 1 }));
   assert.notEqual(a, etagOf({ id: "1", n: 2 }));
