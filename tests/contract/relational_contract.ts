@@ -120,6 +120,21 @@ export async function relationalContract(
       assert.equal(r.rows[0].c, 2);
     });
 
+    await t.step("a prepared select * follows a column added under it", async () => {
+      const name = `${table}_star`;
+      const sql = `select t.* from ${table} t where t.email = $1`;
+      await db.query(`insert into ${table} (email) values ('star@x')`);
+      const before = await db.query(sql, ["star@x"], { name });
+      assert.equal("added" in before.rows[0], false);
+      // Another instance's migration, while this one runs.
+      await db.exec(`alter table ${table} add column added text default 'new'`);
+      for (let i = 0; i < 3; i++) {
+        const after = await db.query(sql, ["star@x"], { name });
+        assert.equal(after.rows[0].added, "new");
+      }
+      await db.exec(`alter table ${table} drop column added`);
+    });
+
     await t.step("listen receives what commits, in order, and nothing after it stops", async () => {
       const channel = `${table}_ch`;
       const got: string[] = [];

@@ -42,7 +42,31 @@ const types = {
 
 type PgClient = { query: pg.PoolClient["query"] };
 
-function wrap(client: PgClient): Transaction {
+/**
+ * Names of prepared statements whose plan went stale, and the names they go by now. A table that
+ * gains a column under a running instance (another instance migrated) makes Postgres refuse a
+ * prepared `select t.*` ("cached plan must not change result type", 0A000) on every connection
+ * that prepared it; pg has no way to re-prepare a name, so the query moves to a new one.
+ */
+class StatementNames {
+  readonly #renamed = new Map<string, string>();
+  #generation = 0;
+
+  current(name: string): string {
+    return this.#renamed.get(name) ?? name;
+  }
+
+  /** Gives `name` a new one (each connection prepares it on first use); returns it. */
+  renew(name: string): string {
+    const fresh = `${name}_r${++this.#generation}`;
+    this.#renamed.set(name, fresh);
+    return fresh;
+  }
+}
+
+const isStalePlan = (err: unknown) => (err as { code?: string }).code === "0A000";
+
+function wrap(client: PgClient, names: StatementNames, inTransaction: boolean): Transaction {
   return {
     async exec(sql: string) {
       try {
@@ -57,15 +81,25 @@ function wrap(client: PgClient): Transaction {
       params: readonly unknown[] = [],
       options?: QueryOptions,
     ): Promise<QueryResult<R>> {
-      try {
+      const run = async (name: string | undefined) => {
         const r = await client.query<R>(
-          options?.name
-            ? { name: options.name, text: sql, values: [...params] }
-            : { text: sql, values: [...params] },
+          name ? { name, text: sql, values: [...params] } : { text: sql, values: [...params] },
         );
         return { rows: r.rows, rowCount: r.rowCount ?? r.rows.length };
+      };
+      const name = options?.name ? names.current(options.name) : undefined;
+      try {
+        return await run(name);
       } catch (err) {
-        throw mapPgError(err);
+        if (!name || !options?.name || !isStalePlan(err)) throw mapPgError(err);
+        const fresh = names.renew(options.name);
+        // An aborted transaction cannot run it again; the caller's retry will use the new name.
+        if (inTransaction) throw mapPgError(err);
+        try {
+          return await run(fresh);
+        } catch (again) {
+          throw mapPgError(again);
+        }
       }
     },
   };
@@ -86,7 +120,8 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
   });
   // An idle client losing its server emits on the pool; without a listener that would crash.
   pool.on("error", () => {});
-  const direct = wrap(pool);
+  const names = new StatementNames();
+  const direct = wrap(pool, names, false);
 
   try {
     await retry(() => pool.query("select 1"), {
@@ -113,7 +148,7 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
       let broken = false;
       try {
         await client.query("BEGIN");
-        const result = await fn(wrap(client));
+        const result = await fn(wrap(client, names, true));
         await client.query("COMMIT");
         return result;
       } catch (err) {
