@@ -1,9 +1,8 @@
 /**
  * What a signed-in request needs to know of its user besides the token: whether the account is
  * usable, the password-change cut-off, which of the user's access tokens are revoked, and the
- * profile (for GET /auth/me). Kept
- * in process per user while this instance listens to account changes (account_sync.ts), read
- * from the table otherwise.
+ * profile (for GET /auth/me). Kept in process per user while this instance listens to account
+ * changes (account_sync.ts), read from the table otherwise.
  *
  * @module
  */
