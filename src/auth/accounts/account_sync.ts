@@ -1,6 +1,6 @@
 /**
  * Keeps this instance's memo of account state (account_state.ts) in step with the database:
- * LISTENs on ACCOUNTS_CHANNEL, whose messages the triggers of sql/0092 send on every commit that
+ * LISTENs on ACCOUNTS_CHANNEL, whose messages the triggers of sql/0092-0093 send on every commit that
  * changes an account's state, from any instance or from plain SQL. The memo is trusted only
  * while the listener is connected; a cut empties and disables it until listening again.
  *
