@@ -4,8 +4,6 @@
 // other load on the machine inflates no figure.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
-import { secureHeaders } from "hono/secure-headers";
 import { createApp } from "../src/app.ts";
 import { createTokenService } from "../src/auth/mod.ts";
 import { loadConfig } from "../src/config.ts";
@@ -13,7 +11,8 @@ import { accessLog } from "../src/http/access_log.ts";
 import { guard } from "../src/http/guard.ts";
 import { createHttpMetrics } from "../src/http/metrics.ts";
 import { createRouter } from "../src/http/openapi.ts";
-import { requestId } from "../src/http/request_id.ts";
+import { observeRequests } from "../src/http/observe.ts";
+import { answerHeaders } from "../src/http/answer_headers.ts";
 import { createLogger, type Logger } from "../src/log.ts";
 import { openStores } from "../src/stores/mod.ts";
 
@@ -29,18 +28,18 @@ function chain(layers: number, log: Logger): Handler {
   const app = createRouter();
   const metrics = createHttpMetrics();
   const steps: (() => void)[] = [
-    () => app.use("*", requestId()),
-    () => app.use("*", accessLog(log)),
-    () => app.use("*", metrics.middleware),
-    () => app.use("*", secureHeaders()),
+    () => app.use("*", observeRequests(accessLog(log), metrics)),
     () =>
       app.use(
         "*",
-        cors({
-          origin: [],
-          allowHeaders: ["Authorization", "Content-Type", "If-Match", "X-Request-Id"],
-          exposeHeaders: ["X-Request-Id", "ETag", "Location"],
-          maxAge: 600,
+        answerHeaders({
+          pages: ["/docs"],
+          cors: {
+            origin: [],
+            allowHeaders: ["Authorization", "Content-Type", "If-Match", "X-Request-Id"],
+            exposeHeaders: ["X-Request-Id", "ETag", "Location"],
+            maxAge: 600,
+          },
         }),
       ),
     () => app.use("*", bodyLimit({ maxSize: 1 << 20 })),
@@ -78,11 +77,8 @@ export async function layerCosts(rounds = 7, n = 3000): Promise<LayerCost[]> {
   const names = [
     "plain Hono",
     "OpenAPI router",
-    "+ requestId",
-    "+ accessLog (info)",
-    "+ metrics",
-    "+ secureHeaders",
-    "+ cors (no origins)",
+    "+ observeRequests (id, metrics, access log at info)",
+    "+ answerHeaders (CSP, security headers, CORS without origins)",
     "+ bodyLimit",
     "+ guard",
     "same chain, LOG_LEVEL=warn",
@@ -90,8 +86,8 @@ export async function layerCosts(rounds = 7, n = 3000): Promise<LayerCost[]> {
   ];
   const handlers: Handler[] = [
     plain,
-    ...[0, 1, 2, 3, 4, 5, 6, 7].map((k) => chain(k, info)),
-    chain(7, warn),
+    ...[0, 1, 2, 3, 4].map((k) => chain(k, info)),
+    chain(4, warn),
     createApp(stores, config, { logger: info }),
   ];
   const tokens = createTokenService(secret);

@@ -5,9 +5,7 @@
  * @module
  */
 import { swaggerUI } from "@hono/swagger-ui";
-import { bodyLimit } from "hono/body-limit";
 import type { Config } from "./config.ts";
-import { payloadTooLarge } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { accessLog } from "./http/access_log.ts";
 import { errorHandler, methodNotAllowedProblems, notFoundHandler } from "./http/errors.ts";
@@ -20,12 +18,9 @@ import { requestLogSampler } from "./ops/request_log.ts";
 import { createRouter } from "./http/openapi.ts";
 import { withStandardResponses } from "./http/openapi_document.ts";
 import { rateLimit } from "./http/rate_limit.ts";
-import { requestId } from "./http/request_id.ts";
-import { utf8Body } from "./http/utf8_body.ts";
-import { contentSecurityPolicy } from "./http/csp.ts";
-import { cors } from "./http/cors.ts";
-import { securityHeaders } from "./http/security_headers.ts";
-import { mayHaveBody } from "./http/body_presence.ts";
+import { observeRequests } from "./http/observe.ts";
+import { bodyChecks } from "./http/body_checks.ts";
+import { answerHeaders } from "./http/answer_headers.ts";
 import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissions.ts";
 import type { Deps } from "./http/types.ts";
 import {
@@ -110,9 +105,7 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler());
 
-  app.use("*", requestId());
-  app.use("*", accessLog(log));
-  app.use("*", metrics.middleware);
+  app.use("*", observeRequests(accessLog(log), metrics));
   app.use("*", methodNotAllowedProblems(app));
   // A sample of 0 keeps nothing: the layer is left out rather than run for nothing.
   if (config.ops.requestLogSample > 0) {
@@ -126,40 +119,34 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
       }),
     );
   }
-  app.use("*", securityHeaders());
-  app.use("*", contentSecurityPolicy(["/docs"]));
   app.use(
     "*",
-    cors({
-      origin: config.corsOrigins,
-      allowHeaders: ["Authorization", "Content-Type", "If-Match", "X-Request-Id"],
-      exposeHeaders: [
-        "X-Request-Id",
-        "ETag",
-        "Location",
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
-        "Retry-After",
-      ],
-      maxAge: 600,
+    answerHeaders({
+      pages: ["/docs"],
+      cors: {
+        origin: config.corsOrigins,
+        allowHeaders: ["Authorization", "Content-Type", "If-Match", "X-Request-Id"],
+        exposeHeaders: [
+          "X-Request-Id",
+          "ETag",
+          "Location",
+          "RateLimit-Limit",
+          "RateLimit-Remaining",
+          "RateLimit-Reset",
+          "Retry-After",
+        ],
+        maxAge: 600,
+      },
     }),
   );
-  const limitBody = bodyLimit({
-    maxSize: config.bodyLimitBytes,
-    onError: () => {
-      throw payloadTooLarge(`The request body exceeds ${config.bodyLimitBytes} bytes`);
-    },
-  });
-  // Streamed uploads keep their own limits (per bucket, per signed URL) while streaming.
   app.use(
     "*",
-    (c, next) =>
-      !mayHaveBody(c.req.raw) || isStreamedUpload(c.req.method, c.req.path)
-        ? next()
-        : limitBody(c, next),
+    bodyChecks({
+      maxBytes: config.bodyLimitBytes,
+      streamedUpload: isStreamedUpload,
+      bytesUnder: [`${SIGNED_URL_MOUNT}/`],
+    }),
   );
-  app.use("*", utf8Body([`${SIGNED_URL_MOUNT}/`]));
   app.use(
     "*",
     rateLimit({

@@ -18,10 +18,11 @@ export interface Logger {
   /** Whether a line at `level` would be written (lets hot paths skip building it). */
   enabled?(level: Exclude<LogLevel, "silent">): boolean;
   /**
-   * Writes fields the caller knows hold no secret (the access log), skipping the redaction pass.
-   * Optional: callers fall back to the level methods.
+   * Writes fields the caller knows hold no secret (the access log), skipping the redaction pass;
+   * `fields` may come as the JSON text of an object already. Optional: callers fall back to the
+   * level methods.
    */
-  trusted?(level: Exclude<LogLevel, "silent">, msg: string, fields: LogFields): void;
+  trusted?(level: Exclude<LogLevel, "silent">, msg: string, fields: LogFields | string): void;
 }
 
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[_-]?key|hash/i;
@@ -109,8 +110,8 @@ export function createLogger(
     return `{"time":"${lastIso}","level":"${lvl}","msg":${JSON.stringify(msg)}`;
   };
   // Same text as JSON.stringify({ time, level, msg, ...fields }).
-  const line = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields) => {
-    const rest = fields ? JSON.stringify(fields) : "{}";
+  const line = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields | string) => {
+    const rest = typeof fields === "string" ? fields : fields ? JSON.stringify(fields) : "{}";
     return rest.length > 2 ? `${head(lvl, msg)},${rest.slice(1)}` : `${head(lvl, msg)}}`;
   };
   const write = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields) => {

@@ -77,5 +77,13 @@ Deno.test("logger fast paths write the same lines", async (t) => {
     assert.equal(line.msg, "kept");
     assert.equal(line.path, "/x");
     assert.equal("user_id" in line, false);
+    log.trusted?.("warn", "as text", '{"a":1,"b":"x"}');
+    assert.deepEqual({ ...JSON.parse(lines[1]), time: 0 }, {
+      time: 0,
+      level: "warn",
+      msg: "as text",
+      a: 1,
+      b: "x",
+    });
   });
 });

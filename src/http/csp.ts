@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "./types.ts";
 
 /** For JSON and problem answers: nothing may be loaded, run, framed or submitted. */
@@ -41,23 +41,26 @@ export async function pageCsp(html: string): Promise<string> {
   ].join("; ");
 }
 
-/** Sets the page policy on `pages` (HTML routes) and API_CSP on every other answer. */
-export function contentSecurityPolicy(pages: readonly string[]): MiddlewareHandler<AppEnv> {
+/**
+ * The policy of an answer: the page policy on `pages` (HTML routes, computed once per page text),
+ * API_CSP on every other answer.
+ */
+export function contentSecurityPolicy(
+  pages: readonly string[],
+): (c: Context<AppEnv>) => string | Promise<string> {
   const known = new Map<string, string>();
-  return async function contentSecurityPolicy(c, next) {
-    await next();
-    const isPage = pages.includes(c.req.path) &&
-      (c.res.headers.get("Content-Type") ?? "").startsWith("text/html");
-    if (!isPage) {
-      c.res.headers.set("Content-Security-Policy", API_CSP);
-      return;
-    }
-    const html = await c.res.clone().text();
+  const ofPage = async (res: Response): Promise<string> => {
+    const html = await res.clone().text();
     let policy = known.get(html);
     if (policy === undefined) {
       policy = await pageCsp(html);
       if (known.size < 16) known.set(html, policy);
     }
-    c.res.headers.set("Content-Security-Policy", policy);
+    return policy;
   };
+  return (c) =>
+    pages.includes(c.req.path) &&
+      (c.res.headers.get("Content-Type") ?? "").startsWith("text/html")
+      ? ofPage(c.res)
+      : API_CSP;
 }

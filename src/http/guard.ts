@@ -15,14 +15,20 @@ import type { PermissionTable, RoutePermission } from "./route_permissions.ts";
 /** Resolves the caller from the request, or null when there is no valid token. */
 export type Authenticator = (c: Context<AppEnv>) => Promise<Principal | null>;
 
-/** The "METHOD /path" key of the route that will answer, or null when none matches. */
-export function routeKey(c: Context): string | null {
+/** The route that will answer (its method and path pattern), or null when none matches. */
+export function answeringRoute(c: Context): { method: string; path: string } | null {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {
     const r = routes[i];
-    if (r.method !== "ALL") return `${r.method} ${r.path}`;
+    if (r.method !== "ALL") return r;
   }
   return null;
+}
+
+/** The "METHOD /path" key of the route that will answer, or null when none matches. */
+export function routeKey(c: Context): string | null {
+  const r = answeringRoute(c);
+  return r === null ? null : `${r.method} ${r.path}`;
 }
 
 export function guard(

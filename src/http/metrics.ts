@@ -4,13 +4,14 @@
  *
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
-import { routeKey } from "./guard.ts";
+import { answeringRoute } from "./guard.ts";
 
 export interface HttpMetrics {
   registry: Registry;
-  middleware: MiddlewareHandler;
+  /** Counts and times an answered request (`started` from `performance.now()`). */
+  record(c: Context, started: number): void;
 }
 
 export function createHttpMetrics(): HttpMetrics {
@@ -29,32 +30,30 @@ export function createHttpMetrics(): HttpMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  // prom-client hashes a label object on every call; the bound children are looked up by one
-  // string instead. Routes are patterns and statuses few, so these maps stay small.
-  const counters = new Map<string, { inc(): void }>();
-  const timers = new Map<string, { observe(v: number): void }>();
+  // prom-client hashes a label object on every call; the bound children are kept by route,
+  // method and status instead (routes are patterns and statuses few, so this stays small).
+  type Series = { timer: { observe(v: number): void }; counters: Map<number, { inc(): void }> };
+  const byRoute = new Map<string, Map<string, Series>>();
   return {
     registry,
-    middleware: async function metricsMiddleware(c, next) {
-      const started = performance.now();
-      await next();
+    record: function recordRequest(c, started) {
       const method = c.req.method;
-      const route = routeKey(c)?.split(" ")[1] ?? "unmatched";
+      const route = answeringRoute(c)?.path ?? "unmatched";
       const status = c.res.status;
-      const timerKey = `${method} ${route}`;
-      const countKey = `${timerKey} ${status}`;
-      let counter = counters.get(countKey);
+      let byMethod = byRoute.get(route);
+      if (byMethod === undefined) byRoute.set(route, byMethod = new Map());
+      let series = byMethod.get(method);
+      if (series === undefined) {
+        series = { timer: duration.labels(method, route), counters: new Map() };
+        byMethod.set(method, series);
+      }
+      let counter = series.counters.get(status);
       if (counter === undefined) {
         counter = requests.labels(method, route, String(status));
-        counters.set(countKey, counter);
+        series.counters.set(status, counter);
       }
       counter.inc();
-      let timer = timers.get(timerKey);
-      if (timer === undefined) {
-        timer = duration.labels(method, route);
-        timers.set(timerKey, timer);
-      }
-      timer.observe((performance.now() - started) / 1000);
+      series.timer.observe((performance.now() - started) / 1000);
     },
   };
 }

@@ -26,12 +26,14 @@ export type LimitGroup =
   | { kind: "general" };
 
 const EXEMPT = new Set(["/health", "/ready"]);
+const EXEMPT_GROUP: LimitGroup = { kind: "exempt" };
 const AUTH_ENDPOINTS = new Set(["register", "login", "refresh", "password"]);
 
 /** The limit group of a request, from its method and path alone. */
 export function limitGroup(method: string, path: string): LimitGroup {
+  if (EXEMPT.has(path)) return EXEMPT_GROUP;
   const clean = path.length > 1 ? path.replace(/\/+$/, "") : path;
-  if (EXEMPT.has(clean)) return { kind: "exempt" };
+  if (EXEMPT.has(clean)) return EXEMPT_GROUP;
   const m = clean.match(/^\/api\/v1\/auth\/([a-z]+)$/);
   if (method === "POST" && m && AUTH_ENDPOINTS.has(m[1])) {
     return { kind: "auth", endpoint: m[1] as "register" | "login" | "refresh" | "password" };

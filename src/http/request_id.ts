@@ -8,13 +8,17 @@ import type { MiddlewareHandler } from "hono";
 
 const SANE = /^[A-Za-z0-9._:-]{8,128}$/;
 
+/** The id a request goes by: the one it brought when sane, else a new UUID. */
+export function pickRequestId(given: string | undefined): string {
+  return given && SANE.test(given) ? given : crypto.randomUUID();
+}
+
+/** The id alone, as a middleware (test apps; the API sets it in `observeRequests`). */
 export function requestId(): MiddlewareHandler {
   return async function requestIdMiddleware(c, next) {
-    const given = c.req.header("X-Request-Id");
-    const id = given && SANE.test(given) ? given : crypto.randomUUID();
+    const id = pickRequestId(c.req.header("X-Request-Id"));
     c.set("requestId", id);
     await next();
-    // Set on the final response directly: c.header() after the handler copies the whole Response.
     c.res.headers.set("X-Request-Id", id);
   };
 }

@@ -1,14 +1,17 @@
 /**
- * The security headers of hono's `secureHeaders()` with its defaults, set straight on the final
- * response: the same names and values without the per-request work of the general middleware.
- * A test keeps the list equal to what `secureHeaders()` sets.
+ * Security headers, by kind of answer. Documents (HTML pages, files, anything a browser may
+ * render) get the whole set of hono's `secureHeaders()` defaults; JSON answers get the set the
+ * OWASP REST Security Cheat Sheet names for APIs, because the rest (opener, referrer, DNS
+ * prefetch, download, XSS-auditor, cross-domain policy, agent-cluster headers) only ever apply to
+ * a document and each header costs every answer its share of the response path.
  *
  * @module
  */
-import type { MiddlewareHandler } from "hono";
 
-/** What `secureHeaders()` (hono 4, default options) puts on every response. */
-export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+type HeaderList = readonly (readonly [string, string])[];
+
+/** What `secureHeaders()` (hono 4, default options) puts on every response (a test checks). */
+export const SECURITY_HEADERS: HeaderList = [
   ["Cross-Origin-Opener-Policy", "same-origin"],
   ["Cross-Origin-Resource-Policy", "same-origin"],
   ["Origin-Agent-Cluster", "?1"],
@@ -22,14 +25,27 @@ export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
   ["X-XSS-Protection", "0"],
 ];
 
-export function securityHeaders(): MiddlewareHandler {
-  return async function securityHeaders(c, next) {
-    await next();
-    const h = c.res.headers;
-    for (let i = 0; i < SECURITY_HEADERS.length; i++) {
-      h.set(SECURITY_HEADERS[i][0], SECURITY_HEADERS[i][1]);
-    }
-    // secureHeaders()' removePoweredBy default.
-    h.delete("X-Powered-By");
-  };
+/** The API set: what still has an effect on a JSON answer (with the CSP, set apart). */
+export const API_SECURITY_HEADERS: HeaderList = SECURITY_HEADERS.filter(([name]) =>
+  [
+    "Cross-Origin-Resource-Policy",
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+  ].includes(name)
+);
+
+/** Whether an answer of this Content-Type (null: no body) is data, not a document. */
+export function isDataAnswer(contentType: string | null): boolean {
+  if (contentType === null) return true;
+  const type = contentType.split(";", 1)[0].trim().toLowerCase();
+  return type === "application/json" || type.endsWith("+json");
+}
+
+/** Sets the security headers an answer of `contentType` needs. */
+export function setSecurityHeaders(headers: Headers, contentType: string | null): void {
+  const list = isDataAnswer(contentType) ? API_SECURITY_HEADERS : SECURITY_HEADERS;
+  for (let i = 0; i < list.length; i++) headers.set(list[i][0], list[i][1]);
+  // secureHeaders() removes it too; nothing here sets it, a dependency might.
+  headers.delete("X-Powered-By");
 }
