@@ -7,13 +7,9 @@
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { openMemoryCache } from "./cache/memory.ts";
-import { openRedisCache } from "./cache/redis.ts";
-import { openMongoDocuments } from "./documents/mongo.ts";
 import { openPostgresDocuments } from "./documents/postgres.ts";
-import { openNeo4jGraph } from "./graph/neo4j.ts";
 import { openPostgresGraph } from "./graph/postgres.ts";
 import { openFolderObjects } from "./objects/folder.ts";
-import { openMinioObjects } from "./objects/minio.ts";
 import { retry } from "./resilience.ts";
 import { openRelational } from "./relational/open.ts";
 import type { Stores } from "./types.ts";
@@ -32,7 +28,8 @@ export interface OpenStoresOptions {
 }
 
 /**
- * Opens all five stores. A server that refuses at start is retried with backoff; if it still
+ * Opens all five stores. Server drivers are imported only for the roles that name a server (the
+ * five cost ~70 MB resident when loaded, which an embedded instance need not pay). A server that refuses at start is retried with backoff; if it still
  * refuses, the stores opened so far are closed and the error propagates (start-up fails loudly
  * rather than serving half an API).
  *
@@ -76,15 +73,19 @@ export async function openStores(
       config.documents.url
         ? await connect(
           "documents",
-          () =>
-            openMongoDocuments({ url: config.documents.url!, db: config.documents.db, timeoutMs }),
+          async () =>
+            (await import("./documents/mongo.ts")).openMongoDocuments({
+              url: config.documents.url!,
+              db: config.documents.db,
+              timeoutMs,
+            }),
         )
         : await openPostgresDocuments(relational),
     );
     const graph = track(
       config.graph.url
-        ? await connect("graph", () =>
-          openNeo4jGraph({
+        ? await connect("graph", async () =>
+          (await import("./graph/neo4j.ts")).openNeo4jGraph({
             url: config.graph.url!,
             user: config.graph.user,
             password: config.graph.password,
@@ -94,19 +95,30 @@ export async function openStores(
     );
     const cache = track(
       config.cache.url
-        ? await connect("cache", () => openRedisCache({ url: config.cache.url!, timeoutMs, log }))
+        ? await connect(
+          "cache",
+          async () =>
+            (await import("./cache/redis.ts")).openRedisCache({
+              url: config.cache.url!,
+              timeoutMs,
+              log,
+            }),
+        )
         : openMemoryCache({ log }),
     );
     const objects = track(
       config.objects.endpoint
-        ? await connect("objects", () =>
-          openMinioObjects({
-            endpoint: config.objects.endpoint!,
-            accessKey: config.objects.accessKey,
-            secretKey: config.objects.secretKey,
-            region: config.objects.region,
-            timeoutMs,
-          }))
+        ? await connect(
+          "objects",
+          async () =>
+            (await import("./objects/minio.ts")).openMinioObjects({
+              endpoint: config.objects.endpoint!,
+              accessKey: config.objects.accessKey,
+              secretKey: config.objects.secretKey,
+              region: config.objects.region,
+              timeoutMs,
+            }),
+        )
         : await openFolderObjects({
           root: `${config.dataDir}/objects`,
           signingKey: options.signingKey,

@@ -6,16 +6,18 @@
  */
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../log.ts";
-import { openPg } from "./pg.ts";
-import { openPglite } from "./pglite.ts";
 import type { RelationalStore } from "./port.ts";
 
-export function openRelational(config: Config, log: Logger): Promise<RelationalStore> {
+export async function openRelational(config: Config, log: Logger): Promise<RelationalStore> {
   const url = config.relational.url;
   const pglite = { sharedBuffersMb: config.relational.pgliteSharedBuffersMb };
-  if (url === undefined) return openPglite(`${config.dataDir}/pg`, pglite);
-  if (url.startsWith("memory://")) return openPglite("memory://", pglite);
-  return openPg({
+  // Only the driver in use is loaded (see openStores).
+  if (url === undefined || url.startsWith("memory://")) {
+    const { openPglite } = await import("./pglite.ts");
+    return await openPglite(url === undefined ? `${config.dataDir}/pg` : "memory://", pglite);
+  }
+  const { openPg } = await import("./pg.ts");
+  return await openPg({
     url,
     listenUrl: config.relational.listenUrl,
     poolSize: config.relational.poolSize,
