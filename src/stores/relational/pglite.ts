@@ -66,18 +66,34 @@ const DEFAULT_START_PARAMS: readonly string[] =
  * const db = await openPglite("memory://");
  * const { rows } = await db.query("select 1 as one");
  */
+/** Whether `dir` already holds a Postgres cluster (initdb writes PG_VERSION). */
+async function isCluster(dir: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(`${dir}/PG_VERSION`)).isFile;
+  } catch {
+    return false;
+  }
+}
+
 export async function openPglite(
   dataDir: string,
   options: PgliteOptions = {},
 ): Promise<RelationalStore> {
-  if (!dataDir.startsWith("memory://")) await Deno.mkdir(dataDir, { recursive: true });
   const sharedBuffersMb = options.sharedBuffersMb ?? PGLITE_SHARED_BUFFERS_DEFAULT_MB;
-  const db = await PGlite.create(dataDir, {
-    extensions: { uuid_ossp, pg_trgm, pgcrypto, btree_gin },
-    parsers: typeParsers,
-    // PGlite's own start parameters plus ours (passing startParams replaces them).
-    startParams: [...DEFAULT_START_PARAMS, "-c", `shared_buffers=${sharedBuffersMb}MB`],
-  });
+  const create = () =>
+    PGlite.create(dataDir, {
+      extensions: { uuid_ossp, pg_trgm, pgcrypto, btree_gin },
+      parsers: typeParsers,
+      // PGlite's own start parameters plus ours (passing startParams replaces them).
+      startParams: [...DEFAULT_START_PARAMS, "-c", `shared_buffers=${sharedBuffersMb}MB`],
+    });
+  if (!dataDir.startsWith("memory://") && !(await isCluster(dataDir))) {
+    await Deno.mkdir(dataDir, { recursive: true });
+    // initdb grows the WASM memory by ~340 MB, and WASM memory never shrinks: the instance that
+    // created the cluster is closed and a fresh one serves it.
+    await (await create()).close();
+  }
+  const db = await create();
   await db.exec(SESSION_SET_SQL);
   const lock = new SerialLock();
   // Named queries outside transactions run as prepared statements (pglite_prepared.ts).
