@@ -17,6 +17,7 @@ import { loadMigrations } from "../src/migrate/files.ts";
 import { migrateUp } from "../src/migrate/runner.ts";
 import { instrumentStores } from "../src/stores/instrument.ts";
 import { openStores } from "../src/stores/mod.ts";
+import { dropDocumentsDatabase } from "./documents_db.ts";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);
@@ -140,8 +141,8 @@ await stores.relational.query(
     where owner_id = $1 and status in ('queued', 'running')`,
   [r.rows[0].id],
 );
-if (config.documents.url) await stores.documents.dropCollection("insights");
 await stores.close();
+if (config.documents.url) await dropDocumentsDatabase(config.documents.url, mongoDb);
 await Deno.remove(dataDir, { recursive: true }).catch(() => {});
 
 const failed = finished.find((f) => f.status === "rejected");

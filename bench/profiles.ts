@@ -6,6 +6,7 @@ import { openPg } from "../src/stores/relational/pg.ts";
 import { openPglite } from "../src/stores/relational/pglite.ts";
 import type { RelationalStore } from "../src/stores/relational/port.ts";
 import { loadOrCreateSecret } from "../src/secret_file.ts";
+import { dropDocumentsDatabase } from "./documents_db.ts";
 import { ensureTool, run } from "./exec.ts";
 
 export type ProfileName = "embedded" | "server";
@@ -128,7 +129,7 @@ async function recreateDatabase(adminUrl: string, name: string, keep: boolean): 
   }
 }
 
-/** Server: the servers of .services/env; a fresh polystore_bench database every run. */
+/** Server: the servers of .services/env; fresh polystore_bench databases (SQL, documents) every run. */
 export async function serverProfile(env: Record<string, string>): Promise<Profile> {
   const need = ["DATABASE_URL", "REDIS_URL", "JWT_SECRET"];
   const missing = need.filter((k) => !env[k]);
@@ -140,6 +141,7 @@ export async function serverProfile(env: Record<string, string>): Promise<Profil
   // The API's cache database starts empty too (rate-limit counters, cached grants of old runs).
   await ensureTool("/usr/bin/redis-cli", "redis-tools");
   await run("redis-cli", ["-u", withRedisDb(env.REDIS_URL, API_REDIS_DB), "flushdb"]);
+  if (env.MONGODB_URL) await dropDocumentsDatabase(env.MONGODB_URL, BENCH_DB);
   const apiEnv: Record<string, string> = {
     ...commonEnv(dataDir),
     DATABASE_URL: databaseUrl,
