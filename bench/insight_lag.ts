@@ -16,8 +16,8 @@ import { createLogger } from "../src/log.ts";
 import { loadMigrations } from "../src/migrate/files.ts";
 import { migrateUp } from "../src/migrate/runner.ts";
 import { instrumentStores } from "../src/stores/instrument.ts";
+import { dropMongoDatabase } from "../src/stores/documents/mongo.ts";
 import { openStores } from "../src/stores/mod.ts";
-import { dropDocumentsDatabase } from "./documents_db.ts";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);
@@ -142,7 +142,7 @@ await stores.relational.query(
   [r.rows[0].id],
 );
 await stores.close();
-if (config.documents.url) await dropDocumentsDatabase(config.documents.url, mongoDb);
+if (config.documents.url) await dropMongoDatabase(config.documents.url, mongoDb);
 await Deno.remove(dataDir, { recursive: true }).catch(() => {});
 
 const failed = finished.find((f) => f.status === "rejected");

@@ -2,11 +2,11 @@
 // DATA_DIR. server: the five servers of .services/env, with bench-only scratch databases
 // (Postgres polystore_bench, Redis db 13, MongoDB polystore_bench) so test data never mixes in.
 import { EnvSchema } from "../src/config.ts";
+import { dropMongoDatabase } from "../src/stores/documents/mongo.ts";
 import { openPg } from "../src/stores/relational/pg.ts";
 import { openPglite } from "../src/stores/relational/pglite.ts";
 import type { RelationalStore } from "../src/stores/relational/port.ts";
 import { loadOrCreateSecret } from "../src/secret_file.ts";
-import { dropDocumentsDatabase } from "./documents_db.ts";
 import { ensureTool, run } from "./exec.ts";
 
 export type ProfileName = "embedded" | "server";
@@ -141,7 +141,9 @@ export async function serverProfile(env: Record<string, string>): Promise<Profil
   // The API's cache database starts empty too (rate-limit counters, cached grants of old runs).
   await ensureTool("/usr/bin/redis-cli", "redis-tools");
   await run("redis-cli", ["-u", withRedisDb(env.REDIS_URL, API_REDIS_DB), "flushdb"]);
-  if (env.MONGODB_URL) await dropDocumentsDatabase(env.MONGODB_URL, BENCH_DB);
+  // FerretDB 1.x scans whole collections for most queries: leftovers of earlier runs (thousands
+  // of insights) would slow this one until insight requests time out.
+  if (env.MONGODB_URL) await dropMongoDatabase(env.MONGODB_URL, BENCH_DB);
   const apiEnv: Record<string, string> = {
     ...commonEnv(dataDir),
     DATABASE_URL: databaseUrl,

@@ -361,3 +361,17 @@ export async function openMongoDocuments(
     },
   };
 }
+
+/**
+ * Drops a whole database on the server (bench and test set-up: a run that must start from
+ * nothing). Not part of the port: the API never drops a database.
+ */
+export async function dropMongoDatabase(url: string, name: string): Promise<void> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
+  try {
+    await client.connect();
+    await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
