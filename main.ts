@@ -1,6 +1,7 @@
 // polystore entry point: config -> stores -> migrations -> Deno.serve, and on SIGINT/SIGTERM stop
 // accepting, drain in-flight requests (src/http/serve.ts), then close the stores.
 import { createApp } from "./src/app.ts";
+import { startGenerationSync } from "./src/caching/generation_sync.ts";
 import {
   dropAllCachedGrants,
   ensureAdmin,
@@ -47,6 +48,11 @@ async function start(config: Config): Promise<void> {
     memo: app.deps.accounts,
     log,
   });
+  const stopGenerationSync = await startGenerationSync({
+    cache: stores.cache,
+    cached: app.deps.cached,
+    log,
+  });
   const stopDomainJobs = await startDomainJobs(app.deps);
   const served = serve((req, info) => app.fetch(req, info), {
     port: cfg.port,
@@ -70,6 +76,7 @@ async function start(config: Config): Promise<void> {
   await stopDomainJobs();
   await stopGrantsSync();
   await stopAccountSync();
+  await stopGenerationSync();
   await stores.close();
   log.info("stopped");
   await sink.flush();

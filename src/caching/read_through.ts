@@ -13,6 +13,7 @@
 import type { z } from "zod";
 import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
+import { GENERATIONS_CHANNEL, LocalTier } from "./local_tier.ts";
 
 /** Generations outlive every entry TTL. */
 const GEN_TTL_MS = 7 * 24 * 3_600_000;
@@ -23,6 +24,17 @@ export const generationKey = (namespace: string) => `gen:${namespace}`;
 interface Envelope {
   g: string;
   v: unknown;
+}
+
+/** The longest an in-process copy is served, whatever the entry's TTL in the cache. */
+const LOCAL_TTL_MS = 30_000;
+
+export interface GetOptions {
+  /**
+   * Also keep the value in process (local_tier.ts) while this instance hears every generation
+   * change. The same object is then handed to every caller: only for values nobody mutates.
+   */
+  local?: boolean;
 }
 
 export interface ReadThroughResult<T> {
@@ -63,6 +75,9 @@ export class ReadThroughCache {
   #settle: (() => Promise<void>) | undefined;
   #owe: ((namespace: string, drop: Drop) => Promise<void>) | undefined;
 
+  /** Turned on by generation_sync.ts while this instance hears GENERATIONS_CHANNEL. */
+  readonly local = new LocalTier();
+
   constructor(private readonly cache: CacheStore, private readonly log: Logger) {}
 
   /** Sets the outbox steps; set after construction because they need this cache itself. */
@@ -86,8 +101,9 @@ export class ReadThroughCache {
     ttlMs: number,
     schema: z.ZodType<T>,
     load: () => Promise<T>,
+    options: GetOptions = {},
   ): Promise<ReadThroughResult<T>> {
-    const result = await this.#get(namespace, key, ttlMs, schema, load);
+    const result = await this.#get(namespace, key, ttlMs, schema, load, options.local === true);
     const counts = this.#hits.get(namespace) ?? { hits: 0, misses: 0 };
     if (result.hit) counts.hits++;
     else counts.misses++;
@@ -108,12 +124,20 @@ export class ReadThroughCache {
     ttlMs: number,
     schema: z.ZodType<T>,
     load: () => Promise<T>,
+    local: boolean,
   ): Promise<ReadThroughResult<T>> {
     await this.#retryPending();
     if (this.#pending.has(namespace)) return { value: await load(), hit: false };
     if (this.#failures !== this.#settled && !(await this.#settleOnce())) {
       return { value: await load(), hit: false };
     }
+    if (local) {
+      const kept = this.local.get(namespace, key);
+      if (kept !== undefined) return { value: kept as T, hit: true };
+    }
+    // Taken before the generation is read: a change heard from now on keeps this load out.
+    const stamp = this.local.stamp();
+    const localTtl = Math.min(ttlMs, LOCAL_TTL_MS);
     let gen: string;
     try {
       const [g, raw] = await Promise.all([
@@ -124,7 +148,10 @@ export class ReadThroughCache {
       if (raw !== null) {
         const env = JSON.parse(raw) as Envelope;
         const parsed = env.g === gen ? schema.safeParse(env.v) : undefined;
-        if (parsed?.success) return { value: parsed.data, hit: true };
+        if (parsed?.success) {
+          if (local) this.local.set(namespace, key, parsed.data, stamp, localTtl, raw.length);
+          return { value: parsed.data, hit: true };
+        }
       }
     } catch (err) {
       this.#failures++;
@@ -133,7 +160,9 @@ export class ReadThroughCache {
     }
     const value = await load();
     try {
-      await this.cache.set(key, JSON.stringify({ g: gen, v: value } satisfies Envelope), ttlMs);
+      const json = JSON.stringify({ g: gen, v: value } satisfies Envelope);
+      await this.cache.set(key, json, ttlMs);
+      if (local) this.local.set(namespace, key, value, stamp, localTtl, json.length);
     } catch (err) {
       this.log.warn("cache write failed", { key, error: String(err) });
     }
@@ -169,6 +198,9 @@ export class ReadThroughCache {
    * retries). Dropping the stale entries is best effort: the new generation already hides them.
    */
   async invalidateNow(namespace: string, drop: Drop = {}): Promise<void> {
+    // This instance stops serving its copies now; the others when the announcement below reaches
+    // them (a failure to announce throws, so the invalidation is retried, announcement included).
+    this.local.changed(namespace);
     // The drops go out with the bump, not after it: one cache round trip instead of two. Entries
     // they miss are hidden by the new generation anyway.
     const dropping = (async () => {
@@ -178,8 +210,13 @@ export class ReadThroughCache {
       this.log.debug("dropping stale cache entries failed", { namespace, error: String(err) });
     });
     try {
-      await this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS);
+      await Promise.all([
+        this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS),
+        this.cache.publish(GENERATIONS_CHANNEL, namespace),
+      ]);
     } finally {
+      // A load that read the old generation while the bump was on its way stores nothing here.
+      this.local.changed(namespace);
       await dropping;
     }
     this.#pending.delete(namespace);
@@ -226,7 +263,11 @@ export class ReadThroughCache {
   async #retryPending(): Promise<void> {
     for (const namespace of [...this.#pending]) {
       try {
-        await this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS);
+        await Promise.all([
+          this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS),
+          this.cache.publish(GENERATIONS_CHANNEL, namespace),
+        ]);
+        this.local.changed(namespace);
         this.#pending.delete(namespace);
         this.log.info("owed cache invalidation landed", { namespace });
       } catch {

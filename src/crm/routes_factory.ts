@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { jsonOnce } from "../http/json_once.ts";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requestActor } from "../audit/record.ts";
@@ -79,16 +80,22 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
       // Only the plain first page is cached: it is what every client asks for, and it does not
       // depend on who asks (cached resources are neither nested, owned nor company-scoped).
       const plain = Object.keys(c.req.query()).length === 0 && caller.companyIds === null;
-      const page = res.listCache && plain
+      const cacheable = res.listCache !== undefined && plain;
+      const page = res.listCache && cacheable
         ? (await deps.cached.get(
           res.listCache.key,
           res.listCache.key,
           res.listCache.ttlMs,
           PageSchema,
           load,
+          { local: true },
         )).value
         : await load();
-      return c.json(page, 200);
+      if (!cacheable) return c.json(page, 200);
+      // The cached page is one object for every request: its JSON is written once.
+      const text = c.body(jsonOnce(page), 200, { "Content-Type": "application/json" });
+      // The same answer as c.json(page, 200), whose type the OpenAPI route checks.
+      return text as unknown as ReturnType<typeof c.json<typeof page, 200>>;
     });
   }
 

@@ -151,6 +151,7 @@ export async function cachedSummary(
     SUMMARY_TTL_MS,
     MetricsSummarySchema,
     () => computeSummary(deps.db, dashboardId, period, nowMs),
+    { local: true },
   );
   return { summary: value, hit };
 }

@@ -3,6 +3,7 @@
 // .services/env), migrated, and offers request helpers and users with roles.
 import { type App, createApp } from "../../src/app.ts";
 import { startAccountSync, startGrantsSync } from "../../src/auth/mod.ts";
+import { startGenerationSync } from "../../src/caching/generation_sync.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { loadMigrations } from "../../src/migrate/files.ts";
@@ -92,6 +93,10 @@ export async function openTestApi(
     { db: stores.relational, memo: app.deps.accounts, log: logger },
     { retryEveryMs: 200 },
   );
+  const stopGenerationSync = await startGenerationSync(
+    { cache: stores.cache, cached: app.deps.cached, log: logger },
+    { retryEveryMs: 200 },
+  );
   return {
     profile,
     app,
@@ -112,6 +117,7 @@ export async function openTestApi(
     async close() {
       await stopGrantsSync();
       await stopAccountSync();
+      await stopGenerationSync();
       await stores.close();
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
