@@ -4,6 +4,7 @@
  * (the e-mail a register or login names, the owner of a refresh token, the signed-in user of a
  * password change). Every limited answer carries RateLimit-* headers; a refusal is 429.
  * When the cache is down, general traffic passes (logged) and auth routes use an in-process limiter.
+ * General traffic is granted in small batches spent in process (rate_leases.ts).
  *
  * @module
  */
@@ -14,6 +15,7 @@ import type { Logger } from "../log.ts";
 import type { CacheStore, ThrottleResult } from "../stores/cache/port.ts";
 import { openMemoryCache } from "../stores/cache/memory.ts";
 import { clientIp } from "./client_ip.ts";
+import { RateLeases } from "./rate_leases.ts";
 import type { AppEnv } from "./types.ts";
 
 /** How a request is limited. */
@@ -166,6 +168,8 @@ const WARN_EVERY_MS = 10_000;
 export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const windowMs = opts.windowMs ?? 60_000;
   const fallback = opts.fallback ?? openMemoryCache({ maxEntries: 20_000, maxBytes: 8 << 20 });
+  // Auth routes are counted one by one: their limits are small and every attempt must count.
+  const leases = new RateLeases();
   let lastWarnAt = -Infinity;
   const warn = (msg: string, err: unknown) => {
     const now = Date.now();
@@ -195,7 +199,21 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
 
     let results: ThrottleResult[];
     try {
-      results = await Promise.all(checks.map((k) => opts.cache.throttle(k.key, k.limit, windowMs)));
+      if (group.kind === "general") {
+        // One check: spent from this instance's batch when it has one, else a new batch.
+        const { key, limit } = checks[0];
+        const spent = leases.spend(key);
+        if (spent) {
+          results = [spent];
+        } else {
+          const r = await opts.cache.throttle(key, limit, windowMs, leases.take(key, limit));
+          results = [leases.keep(key, r)];
+        }
+      } else {
+        results = await Promise.all(
+          checks.map((k) => opts.cache.throttle(k.key, k.limit, windowMs)),
+        );
+      }
     } catch (err) {
       if (group.kind === "general") {
         warn("rate limiter unavailable (cache down); request let through unlimited", err);

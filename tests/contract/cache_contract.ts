@@ -285,6 +285,31 @@ export async function cacheContract(
       },
     );
 
+    await t.step("throttle grants several at once, as many as fit, then refuses", async () => {
+      const key = `${p}rl:want`;
+      const limit = 10;
+      const first = await cache.throttle(key, limit, 60_000, { want: 4 });
+      assert.equal(first.allowed, true);
+      assert.equal(first.granted, 4);
+      assert.equal(first.remaining, 6);
+      const second = await cache.throttle(key, limit, 60_000, { want: 8 });
+      assert.equal(second.granted, 6, "only what is left is granted");
+      assert.equal(second.remaining, 0);
+      const third = await cache.throttle(key, limit, 60_000, { want: 3 });
+      assert.equal(third.allowed, false);
+      assert.equal(third.granted, 0);
+      assert.ok(third.retryAfterMs > 0 && third.retryAfterMs <= 6_000, `${third.retryAfterMs}`);
+      // One at a time counts the same tokens.
+      const single = await cache.throttle(`${p}rl:want1`, limit, 60_000);
+      assert.equal(single.granted, 1);
+      assert.equal(single.remaining, 9);
+      // Requests granted and never made are given back before the next grant.
+      const refunded = await cache.throttle(key, limit, 60_000, { want: 3, refund: 5 });
+      assert.equal(refunded.granted, 3);
+      assert.equal(refunded.remaining, 2);
+      await assert.rejects(cache.throttle(`${p}rl:want0`, limit, 60_000, { want: 0 }), isInvalid);
+    });
+
     await t.step("throttle is atomic under concurrent calls; keys are independent", async () => {
       const results = await Promise.all(
         Array.from({ length: 10 }, () => cache.throttle(`${p}rl:race`, 4, 60_000)),

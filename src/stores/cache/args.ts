@@ -39,10 +39,21 @@ export function scanLimit(limit: number | undefined): number {
   return limit;
 }
 
-/** Throttle parameters: a positive whole limit and a positive window. */
-export function throttleArgs(limit: number, windowMs: number): void {
+/**
+ * Throttle parameters: a positive whole limit, a positive window, 1..limit tokens wanted and a
+ * refund of 0..limit; returns want and refund with their defaults.
+ */
+export function throttleArgs(
+  limit: number,
+  windowMs: number,
+  take: { want?: number; refund?: number } = {},
+): { want: number; refund: number } {
   if (!Number.isSafeInteger(limit) || limit < 1) throw invalid("limit must be a positive integer");
   if (!Number.isFinite(windowMs) || windowMs < 1) throw invalid("windowMs must be at least 1");
+  const { want = 1, refund = 0 } = take;
+  if (!Number.isSafeInteger(want) || want < 1) throw invalid("want must be a positive integer");
+  if (!Number.isSafeInteger(refund) || refund < 0) throw invalid("refund must be a whole number");
+  return { want: Math.min(want, limit), refund: Math.min(refund, limit) };
 }
 
 /** The `invalid` error for a value that is not a number where a counter is expected. */

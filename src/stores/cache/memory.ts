@@ -19,7 +19,13 @@ import {
 import { gcra } from "./gcra.ts";
 import { globToRegExp } from "./glob.ts";
 import { createLogger, type Logger } from "../../log.ts";
-import type { CacheInfo, CacheStore, SubscriptionEvents, ThrottleResult } from "./port.ts";
+import type {
+  CacheInfo,
+  CacheStore,
+  SubscriptionEvents,
+  ThrottleResult,
+  ThrottleTake,
+} from "./port.ts";
 
 /** Bounds of the in-process cache; the least recently used keys go first when either is hit. */
 export interface MemoryCacheOptions {
@@ -177,13 +183,25 @@ class MemoryCache implements CacheStore {
     });
   }
 
-  throttle(key: string, limit: number, windowMs: number): Promise<ThrottleResult> {
+  throttle(
+    key: string,
+    limit: number,
+    windowMs: number,
+    take?: ThrottleTake,
+  ): Promise<ThrottleResult> {
     return this.#run(() => {
-      throttleArgs(limit, windowMs);
+      const { want, refund } = throttleArgs(limit, windowMs, take);
       const raw = this.#lru.get(key);
       const stored = raw === undefined ? NaN : Number(raw);
       const nowUs = Math.round(performance.now() * 1000);
-      const step = gcra(Number.isFinite(stored) ? stored : null, nowUs, limit, windowMs);
+      const step = gcra(
+        Number.isFinite(stored) ? stored : null,
+        nowUs,
+        limit,
+        windowMs,
+        want,
+        refund,
+      );
       if (step.storeTatUs !== null) this.#put(key, String(step.storeTatUs), step.keepMs);
       return step.result;
     });

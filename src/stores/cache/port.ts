@@ -15,6 +15,14 @@ export interface ThrottleResult {
   resetMs: number;
   /** When refused: milliseconds until the next request would be allowed. */
   retryAfterMs: number;
+  /** Requests granted by this call: 0 when refused, else 1 up to what was asked for. */
+  granted: number;
+}
+
+/** A batch asked of the rate limiter (see CacheStore.throttle). */
+export interface ThrottleTake {
+  want?: number;
+  refund?: number;
 }
 
 export interface SubscriptionEvents {
@@ -50,8 +58,16 @@ export interface CacheStore {
   /**
    * Atomic rate limiter (GCRA): `limit` requests per `windowMs`, counted under `key`. The whole
    * decision is one round trip (a Lua script on Redis) so concurrent instances agree.
+   * `take.want` (default 1) asks for up to that many requests at once: as many as fit now are
+   * granted (`granted`), at least one or the call is refused; `remaining` is what is left after
+   * them. `take.refund` first gives back requests granted earlier and never made.
    */
-  throttle(key: string, limit: number, windowMs: number): Promise<ThrottleResult>;
+  throttle(
+    key: string,
+    limit: number,
+    windowMs: number,
+    take?: ThrottleTake,
+  ): Promise<ThrottleResult>;
   /** Takes a lock; returns a token when taken, null when someone else holds it. */
   acquireLock(key: string, ttlMs: number): Promise<string | null>;
   /** Frees the lock only when `token` still holds it; true when freed. */

@@ -18,7 +18,13 @@ import {
   throttleArgs,
 } from "./args.ts";
 import { escapeRedisGlob, toRedisGlob } from "./glob.ts";
-import type { CacheInfo, CacheStore, SubscriptionEvents, ThrottleResult } from "./port.ts";
+import type {
+  CacheInfo,
+  CacheStore,
+  SubscriptionEvents,
+  ThrottleResult,
+  ThrottleTake,
+} from "./port.ts";
 import { toStoreError } from "./redis_errors.ts";
 import { INCR, INCR_FLOAT, type LuaScript, RELEASE_LOCK, THROTTLE } from "./redis_scripts.ts";
 import { type Client, connect, firstAttempt, unavailable, waitReady } from "./redis_connect.ts";
@@ -151,14 +157,20 @@ class RedisCache implements CacheStore {
     return Number(await this.#script("incrFloat", INCR_FLOAT, key, args));
   }
 
-  async throttle(key: string, limit: number, windowMs: number): Promise<ThrottleResult> {
-    throttleArgs(limit, windowMs);
-    const reply = await this.#script("throttle", THROTTLE, key, [String(limit), String(windowMs)]);
-    if (!Array.isArray(reply) || reply.length !== 4) {
+  async throttle(
+    key: string,
+    limit: number,
+    windowMs: number,
+    take?: ThrottleTake,
+  ): Promise<ThrottleResult> {
+    const { want, refund } = throttleArgs(limit, windowMs, take);
+    const args = [String(limit), String(windowMs), String(want), String(refund)];
+    const reply = await this.#script("throttle", THROTTLE, key, args);
+    if (!Array.isArray(reply) || reply.length !== 5) {
       throw new StoreError("unavailable", "cache", "cache throttle: unexpected script reply");
     }
-    const [allowed, remaining, resetMs, retryAfterMs] = reply.map(Number);
-    return { allowed: allowed === 1, limit, remaining, resetMs, retryAfterMs };
+    const [allowed, remaining, resetMs, retryAfterMs, granted] = reply.map(Number);
+    return { allowed: allowed === 1, limit, remaining, resetMs, retryAfterMs, granted };
   }
 
   async acquireLock(key: string, ttlMs: number): Promise<string | null> {
