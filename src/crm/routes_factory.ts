@@ -19,6 +19,8 @@ import { collectionPath, itemPath, rowUrl } from "./paths.ts";
 import { resourceByTable, SOFT_DELETE_TABLES } from "./registry/mod.ts";
 import type { Resource } from "./resource.ts";
 
+const JSON_TYPE = { "Content-Type": "application/json" };
+
 /** The engine's view of the request: who, from where, and when. */
 export function writeContext(c: Context<AppEnv>, deps: Deps): WriteContext {
   return {
@@ -93,7 +95,7 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
         : await load();
       if (!cacheable) return c.json(page, 200);
       // The cached page is one object for every request: its JSON is written once.
-      const text = c.body(jsonOnce(page), 200, { "Content-Type": "application/json" });
+      const text = c.body(jsonOnce(page), 200, JSON_TYPE);
       // The same answer as c.json(page, 200), whose type the OpenAPI route checks.
       return text as unknown as ReturnType<typeof c.json<typeof page, 200>>;
     });
@@ -124,7 +126,7 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
     });
     app.openapi(route, async (c) => {
       const parent = parentOf(res, c.req.valid("param"));
-      const { row, etag } = await createRow(
+      const { row, json, etag } = await createRow(
         writeContext(c, deps),
         res,
         c.req.valid("json"),
@@ -133,7 +135,9 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
       await afterChange();
       c.header("Location", rowUrl(res, String(row.id), parent?.id));
       c.header("ETag", etag);
-      return c.json(row, 201);
+      // The body is the text the ETag was computed on (c.json would serialise the row again).
+      const answer = c.body(json, 201, JSON_TYPE);
+      return answer as unknown as ReturnType<typeof c.json<typeof row, 201>>;
     });
   }
 
@@ -152,7 +156,7 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
     });
     app.openapi(route, async (c) => {
       const params = c.req.valid("param");
-      const { row, etag } = await readRow(
+      const { row, json, etag } = await readRow(
         deps.stores.relational,
         res,
         params[res.idParam],
@@ -160,7 +164,9 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
         parentOf(res, params),
       );
       c.header("ETag", etag);
-      return c.json(row, 200);
+      // The body is the text the ETag was computed on (c.json would serialise the row again).
+      const answer = c.body(json, 200, JSON_TYPE);
+      return answer as unknown as ReturnType<typeof c.json<typeof row, 200>>;
     });
   }
 
@@ -183,7 +189,7 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
     });
     app.openapi(route, async (c) => {
       const params = c.req.valid("param");
-      const { row, etag } = await updateRow(
+      const { row, json, etag } = await updateRow(
         writeContext(c, deps),
         res,
         params[res.idParam],
@@ -193,7 +199,9 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
       );
       await afterChange();
       c.header("ETag", etag);
-      return c.json(row, 200);
+      // The body is the text the ETag was computed on (c.json would serialise the row again).
+      const answer = c.body(json, 200, JSON_TYPE);
+      return answer as unknown as ReturnType<typeof c.json<typeof row, 200>>;
     });
   }
 

@@ -20,8 +20,23 @@ import { encodeBase64url } from "./base64url.ts";
  * WebCrypto's digest is a round trip to a worker thread, ~100 us per read by id in the profile.
  */
 export function etagOf(row: Readonly<Record<string, unknown>>): string {
-  const digest = createHash("sha256").update(JSON.stringify(row)).digest().subarray(0, 18);
-  return `"${encodeBase64url(digest)}"`;
+  return etagOfJson(JSON.stringify(row));
+}
+
+/** The ETag of a representation already serialised (`etagOf` of the value it was made from). */
+export function etagOfJson(json: string): string {
+  return `"${encodeBase64url(createHash("sha256").update(json).digest().subarray(0, 18))}"`;
+}
+
+/**
+ * A row with its JSON text and that text's tag: serialised once for both the tag and the answer
+ * (twice cost ~14 us per read by id in the profile).
+ */
+export function taggedJson<R extends Readonly<Record<string, unknown>>>(
+  row: R,
+): { row: R; json: string; etag: string } {
+  const json = JSON.stringify(row);
+  return { row, json, etag: etagOfJson(json) };
 }
 
 /** Strong ETag of a row that carries a version counter. */

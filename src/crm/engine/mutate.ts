@@ -11,7 +11,7 @@ import { conflict, forbidden, notFound, preconditionFailed, unprocessable } from
 import { isStoreError } from "../../stores/errors.ts";
 import type { Queryable, RelationalStore, Row } from "../../stores/relational/port.ts";
 import type { Resource } from "../resource.ts";
-import { etagOf, ifMatchAllows } from "../../shared/etag.ts";
+import { etagOf, ifMatchAllows, taggedJson } from "../../shared/etag.ts";
 import { statementName } from "../../stores/relational/statement_name.ts";
 import { assertParent, type Caller, type ParentRef, visibility } from "./scope.ts";
 import { col, ident, Params, writeValue } from "./sql.ts";
@@ -26,9 +26,10 @@ export interface WriteContext {
   softDeleteTables: ReadonlySet<string>;
 }
 
-/** A row with its entity tag. */
+/** A row with its entity tag and the JSON text the tag was computed from (the answer's body). */
 export interface TaggedRow {
   row: Row;
+  json: string;
   etag: string;
 }
 
@@ -61,7 +62,7 @@ export async function readRow(
 ): Promise<TaggedRow> {
   if (parent) await assertParent(db, parent, caller);
   const row = await findRow(db, res, id, caller, parent, false);
-  return { row, etag: etagOf(row) };
+  return taggedJson(row);
 }
 
 /**
@@ -211,7 +212,7 @@ export async function createRow(
 
   if (!parent && ctx.caller.companyIds === null && !needsLookups(res, values, ctx)) {
     const row = await createInOneStatement(ctx, res, values);
-    return { row, etag: etagOf(row) };
+    return taggedJson(row);
   }
 
   const row = await ctx.db.transaction(async (tx) => {
@@ -223,7 +224,7 @@ export async function createRow(
     await auditCreate(tx, ctx, res, created);
     return created;
   });
-  return { row, etag: etagOf(row) };
+  return taggedJson(row);
 }
 
 /** Applies a validated partial update, honouring If-Match; audited with old and new values. */
@@ -263,7 +264,7 @@ export async function updateRow(
     });
     return updated;
   });
-  return { row, etag: etagOf(row) };
+  return taggedJson(row);
 }
 
 /**
