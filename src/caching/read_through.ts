@@ -210,10 +210,7 @@ export class ReadThroughCache {
       this.log.debug("dropping stale cache entries failed", { namespace, error: String(err) });
     });
     try {
-      await Promise.all([
-        this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS),
-        this.cache.publish(GENERATIONS_CHANNEL, namespace),
-      ]);
+      await this.#bump(namespace);
     } finally {
       // A load that read the old generation while the bump was on its way stores nothing here.
       this.local.changed(namespace);
@@ -260,13 +257,18 @@ export class ReadThroughCache {
     return (await this.cache.get(generationKey(namespace))) ?? fresh;
   }
 
+  /** A new generation for `namespace`, announced to every instance's copies in the same go. */
+  async #bump(namespace: string): Promise<void> {
+    await Promise.all([
+      this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS),
+      this.cache.publish(GENERATIONS_CHANNEL, namespace),
+    ]);
+  }
+
   async #retryPending(): Promise<void> {
     for (const namespace of [...this.#pending]) {
       try {
-        await Promise.all([
-          this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS),
-          this.cache.publish(GENERATIONS_CHANNEL, namespace),
-        ]);
+        await this.#bump(namespace);
         this.local.changed(namespace);
         this.#pending.delete(namespace);
         this.log.info("owed cache invalidation landed", { namespace });
