@@ -18,6 +18,7 @@ import { migrateUp } from "../src/migrate/runner.ts";
 import { instrumentStores } from "../src/stores/instrument.ts";
 import { dropMongoDatabase } from "../src/stores/documents/mongo.ts";
 import { openStores } from "../src/stores/mod.ts";
+import pg from "pg";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);
@@ -31,9 +32,33 @@ const secret = Deno.env.get("JWT_SECRET") ?? "bench-secret-0123456789-0123456789
 // A fresh documents database per run: FerretDB 1.x scans the whole collection for most queries,
 // so leftovers of earlier runs would slow this one (see README).
 const mongoDb = `lag_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+// And a fresh Postgres database: the bench's own keeps the insight jobs its API left queued (the
+// insight_create scenario writes faster than jobs are processed), whose documents live in the
+// bench's documents database, not this run's; this run's workers would claim those first.
+const serverUrl = Deno.env.get("DATABASE_URL")?.match(/^postgres(ql)?:/)
+  ? Deno.env.get("DATABASE_URL")!
+  : undefined;
+const pgDb = `lag_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+async function onServer(sql: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+let databaseUrl: string | undefined;
+if (serverUrl) {
+  await onServer(`create database ${pgDb}`);
+  const u = new URL(serverUrl);
+  u.pathname = `/${pgDb}`;
+  databaseUrl = u.toString();
+}
 const config = loadConfig({
   DATABASE_URL: "memory://",
   ...Deno.env.toObject(),
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   MONGODB_DB: mongoDb,
   DATA_DIR: dataDir,
   JWT_SECRET: secret,
@@ -143,6 +168,7 @@ await stores.relational.query(
 );
 await stores.close();
 if (config.documents.url) await dropMongoDatabase(config.documents.url, mongoDb);
+if (serverUrl) await onServer(`drop database if exists ${pgDb} with (force)`);
 await Deno.remove(dataDir, { recursive: true }).catch(() => {});
 
 const failed = finished.find((f) => f.status === "rejected");
