@@ -49,6 +49,54 @@ export async function relationalContract(
       }
     });
 
+    await t.step("isoTimestamps gives timestamptz as JSON writes the Date", async () => {
+      const values = [
+        "2026-12-06 20:55:11.198123+00",
+        "2026-12-06 20:55:11.1+00",
+        "2026-12-06 20:55:11.999999+00",
+        "2026-12-06 20:55:11+00",
+        "2026-12-06 20:55:11.5+05:30",
+        "12026-01-01 00:00:00+00",
+        "2000-01-01 00:00:00 BC",
+        "infinity",
+        "-infinity",
+        null,
+      ];
+      const sql = `select v::timestamptz as ts from unnest($1::text[]) with ordinality as u(v, i)
+        order by i`;
+      const asDates = await db.query<{ ts: unknown }>(sql, [values]);
+      // Once unprepared, once prepared (its second run takes the prepared path), in a session
+      // whose time zone prints offsets other than +00.
+      for (const name of [undefined, `${table}_iso`, `${table}_iso`]) {
+        const asText = await db.query<{ ts: unknown }>(sql, [values], {
+          name,
+          isoTimestamps: true,
+        });
+        assert.deepEqual(
+          asText.rows.map((r) => r.ts),
+          JSON.parse(JSON.stringify(asDates.rows.map((r) => r.ts))),
+        );
+        assert.equal(asText.rows[0].ts, "2026-12-06T20:55:11.198Z");
+      }
+      // Years below 100, which PGlite's Date parser reads as 19xx.
+      const early = await db.query<{ ts: unknown }>(
+        "select '0099-01-02 03:04:05.006+00'::timestamptz as ts",
+        [],
+        { isoTimestamps: true },
+      );
+      assert.equal(early.rows[0].ts, "0099-01-02T03:04:05.006Z");
+      await db.transaction(async (tx) => {
+        await tx.query("set local time zone 'America/Sao_Paulo'");
+        const local = await tx.query<{ ts: unknown }>(sql, [values]);
+        const iso = await tx.query<{ ts: unknown }>(sql, [values], { isoTimestamps: true });
+        assert.deepEqual(
+          iso.rows.map((r) => r.ts),
+          JSON.parse(JSON.stringify(local.rows.map((r) => r.ts))),
+        );
+        assert.equal(iso.rows[0].ts, "2026-12-06T20:55:11.198Z");
+      });
+    });
+
     await t.step("unique violation is a conflict naming the column", async () => {
       await assert.rejects(
         db.query(`insert into ${table} (email) values ($1)`, ["ção@example.com"]),

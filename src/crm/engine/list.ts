@@ -12,7 +12,7 @@ import type { Queryable, Row } from "../../stores/relational/port.ts";
 import type { Resource } from "../resource.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { assertParent, type Caller, type ParentRef, visibility } from "./scope.ts";
-import { col, ident, likePattern, Params } from "./sql.ts";
+import { col, ident, likePattern, Params, rowsOut } from "./sql.ts";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -146,7 +146,7 @@ export async function listRows(
     ${where.length ? `where ${where.join(" and ")}` : ""}
     order by ${order.expr} ${dir} nulls last, t.id ${dir}
     limit ${params.add(limit + 1)}`;
-  const r = await db.query(sql, params.values, { name: statementName("crm_list", sql) });
+  const r = await db.query(sql, params.values, rowsOut(statementName("crm_list", sql)));
 
   const more = r.rows.length > limit;
   const rows = more ? r.rows.slice(0, limit) : r.rows;

@@ -14,7 +14,7 @@ import type { Resource } from "../resource.ts";
 import { etagOf, ifMatchAllows, taggedJson } from "../../shared/etag.ts";
 import { statementName } from "../../stores/relational/statement_name.ts";
 import { assertParent, type Caller, type ParentRef, visibility } from "./scope.ts";
-import { col, ident, Params, writeValue } from "./sql.ts";
+import { col, ident, Params, rowsOut, writeValue } from "./sql.ts";
 
 /** Everything a write needs besides its input. */
 export interface WriteContext {
@@ -47,7 +47,7 @@ async function findRow(
   const sql = `select t.* from ${ident(res.table)} t where ${where.join(" and ")}${
     lock ? " for update of t" : ""
   }`;
-  const r = await db.query(sql, params.values, { name: statementName("crm_find", sql) });
+  const r = await db.query(sql, params.values, rowsOut(statementName("crm_find", sql)));
   if (r.rowCount === 0) throw notFound(`No ${res.name} with id ${id}`);
   return r.rows[0];
 }
@@ -155,7 +155,7 @@ async function createInOneStatement(
   const { insert, params } = insertStatement(res, values);
   if (newValues === null) {
     return await ctx.db.transaction(async (tx) => {
-      const created = (await tx.query(insert, params.values)).rows[0];
+      const created = (await tx.query(insert, params.values, rowsOut())).rows[0];
       await auditCreate(tx, ctx, res, created);
       return created;
     });
@@ -164,6 +164,7 @@ async function createInOneStatement(
   const r = await ctx.db.query(
     `with ins as (${insert}), audit as (${audit}) select * from ins`,
     params.values,
+    rowsOut(),
   );
   return r.rows[0];
 }
@@ -219,7 +220,7 @@ export async function createRow(
     if (parent) await assertParent(tx, parent, ctx.caller);
     await checkReferences(tx, res, values, ctx.softDeleteTables, ctx.caller);
     const { insert, params } = insertStatement(res, values);
-    const created = (await tx.query(insert, params.values)).rows[0];
+    const created = (await tx.query(insert, params.values, rowsOut())).rows[0];
     await checkCompany(tx, res, String(created.id), ctx.caller);
     await auditCreate(tx, ctx, res, created);
     return created;
@@ -252,6 +253,7 @@ export async function updateRow(
     const r = await tx.query(
       `update ${ident(res.table)} set ${sets.join(", ")} where id = ${params.add(id)} returning *`,
       params.values,
+      rowsOut(),
     );
     const updated = r.rows[0];
     await checkCompany(tx, res, id, ctx.caller);
@@ -287,6 +289,7 @@ export async function deleteRow(
       const r = await tx.query(
         `update ${ident(res.table)} set deleted_at = now() where id = $1 returning deleted_at`,
         [id],
+        rowsOut(),
       );
       newValues = r.rows[0];
     } else {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Kind } from "../columns.ts";
+import type { QueryOptions } from "../../stores/relational/port.ts";
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
@@ -16,6 +17,13 @@ export function ident(name: string): string {
 
 /** `t."col"`: a column of the main table, aliased t in every engine query. */
 export const col = (name: string) => `t.${ident(name)}`;
+
+/**
+ * Options of a query whose rows become a JSON answer (every engine read and write): timestamps
+ * arrive as the text JSON would write for them, so a page is not parsed into Dates to be
+ * written back out (iso_timestamps.ts). ETags hash the same JSON either way.
+ */
+export const rowsOut = (name?: string): QueryOptions => ({ name, isoTimestamps: true });
 
 /** Collects bind values and hands out their placeholders. */
 export class Params {

@@ -9,6 +9,7 @@ import { measureHealth, type StoreHealth } from "../health.ts";
 import { retry } from "../resilience.ts";
 import { mapPgError, rethrowable } from "./pg_errors.ts";
 import { typeParsers } from "./type_parsers.ts";
+import { isoTimestampParser, TIMESTAMPTZ } from "./iso_timestamps.ts";
 import { SESSION_STARTUP_OPTIONS } from "./session.ts";
 import { listenPg } from "./pg_listen.ts";
 import type { QueryOptions, QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
@@ -37,6 +38,18 @@ const types = {
     if (custom && format !== "binary") return custom;
     // deno-lint-ignore no-explicit-any
     return (pg.types.getTypeParser as any)(oid, format);
+  },
+};
+
+// The same, with timestamptz as ISO text (QueryOptions.isoTimestamps).
+const isoTimestamptz = isoTimestampParser(
+  types.getTypeParser(TIMESTAMPTZ) as (t: string) => unknown,
+);
+const isoTypes = {
+  getTypeParser(oid: number, format?: string) {
+    return oid === TIMESTAMPTZ && format !== "binary"
+      ? isoTimestamptz
+      : types.getTypeParser(oid, format);
   },
 };
 
@@ -81,9 +94,12 @@ function wrap(client: PgClient, names: StatementNames, inTransaction: boolean): 
       params: readonly unknown[] = [],
       options?: QueryOptions,
     ): Promise<QueryResult<R>> {
+      const parsers = options?.isoTimestamps ? isoTypes : undefined;
       const run = async (name: string | undefined) => {
         const r = await client.query<R>(
-          name ? { name, text: sql, values: [...params] } : { text: sql, values: [...params] },
+          name
+            ? { name, text: sql, values: [...params], types: parsers }
+            : { text: sql, values: [...params], types: parsers },
         );
         return { rows: r.rows, rowCount: r.rowCount ?? r.rows.length };
       };

@@ -15,13 +15,27 @@ import { preparedRunner } from "./pglite_prepared.ts";
 import { checkChannel } from "./channel.ts";
 import { SerialLock } from "./serial_lock.ts";
 import { typeParsers } from "./type_parsers.ts";
+import { isoTimestampParser, TIMESTAMPTZ } from "./iso_timestamps.ts";
 import { PGLITE_SHARED_BUFFERS_DEFAULT_MB, SESSION_SET_SQL } from "./session.ts";
 import type { QueryOptions, QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
 
+type Parsers = Record<number, (text: string) => unknown>;
+
 interface PgliteQueryable {
-  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+  query<R>(
+    sql: string,
+    params?: unknown[],
+    options?: { parsers?: Parsers },
+  ): Promise<{ rows: R[]; affectedRows?: number }>;
   exec(sql: string): Promise<unknown>;
 }
+
+/** Parsers over PGlite's own for QueryOptions.isoTimestamps (PGlite reads timestamptz as a Date). */
+const ISO_PARSERS: Parsers = {
+  [TIMESTAMPTZ]: isoTimestampParser((text) =>
+    text === "infinity" ? Infinity : text === "-infinity" ? -Infinity : new Date(text)
+  ),
+};
 
 function wrap(db: PgliteQueryable, named?: PgliteQueryable["query"]): Transaction {
   return {
@@ -38,9 +52,10 @@ function wrap(db: PgliteQueryable, named?: PgliteQueryable["query"]): Transactio
       options?: QueryOptions,
     ) {
       try {
+        const extra = options?.isoTimestamps ? { parsers: ISO_PARSERS } : undefined;
         const r = options?.name && named
-          ? await named<R>(sql, [...params])
-          : await db.query<R>(sql, [...params]);
+          ? await named<R>(sql, [...params], extra)
+          : await db.query<R>(sql, [...params], extra);
         // PGlite reports affectedRows 0 for a SELECT; pg reports the rows returned.
         const rowCount = Math.max(r.rows.length, r.affectedRows ?? 0);
         return { rows: r.rows, rowCount } as QueryResult<R>;
@@ -98,7 +113,10 @@ export async function openPglite(
   const lock = new SerialLock();
   // Named queries outside transactions run as prepared statements (pglite_prepared.ts).
   const prepared = preparedRunner(db);
-  const direct = wrap(db, (sql, params) => prepared.query(sql, params ?? []));
+  const direct = wrap(
+    db,
+    (sql, params, extra) => prepared.query(sql, params ?? [], extra?.parsers),
+  );
   let closed = false;
 
   return {

@@ -39,7 +39,12 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 export interface PreparedRunner {
   /** Runs `sql` prepared; the caller serialises access to the database (one call at a time). */
-  query<R>(sql: string, params: readonly unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+  query<R>(
+    sql: string,
+    params: readonly unknown[],
+    /** Parsers over PGlite's own for this query. */
+    parsers?: Parsers,
+  ): Promise<{ rows: R[]; affectedRows?: number }>;
 }
 
 /** Prepared-statement runner over `db`; falls back to `db.query` when full or stale. */
@@ -64,7 +69,7 @@ export function preparedRunner(db: PGlite): PreparedRunner {
     return prepared;
   };
 
-  const run = async <R>(p: Prepared, params: readonly unknown[]) => {
+  const run = async <R>(p: Prepared, params: readonly unknown[], extra?: Parsers) => {
     const values = params.map((v, i) => {
       if (v === null || v === undefined) return null;
       const s = inner.serializers[p.types[i]];
@@ -78,28 +83,30 @@ export function preparedRunner(db: PGlite): PreparedRunner {
         serialize.sync(),
       ]),
     );
-    return parse.parseResults(r.messages, inner.parsers)[0] as unknown as {
+    const options = extra ? { parsers: extra } : undefined;
+    return parse.parseResults(r.messages, inner.parsers, options)[0] as unknown as {
       rows: R[];
       affectedRows?: number;
     };
   };
 
   return {
-    async query<R>(sql: string, params: readonly unknown[]) {
+    async query<R>(sql: string, params: readonly unknown[], parsers?: Parsers) {
+      const options = parsers ? { parsers } : undefined;
       let p = statements.get(sql);
       if (p === undefined) {
-        if (statements.size >= MAX_PREPARED) return await db.query<R>(sql, [...params]);
+        if (statements.size >= MAX_PREPARED) return await db.query<R>(sql, [...params], options);
         p = await prepare(sql);
       }
       try {
-        return await run<R>(p, params);
+        return await run<R>(p, params, parsers);
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (code === undefined || !STALE.has(code)) throw err;
         // The statement no longer fits the schema: forget it and let PGlite plan afresh.
         statements.delete(sql);
         await db.exec(`deallocate ${p.name}`).catch(() => {});
-        return await db.query<R>(sql, [...params]);
+        return await db.query<R>(sql, [...params], options);
       }
     },
   };

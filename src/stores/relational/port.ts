@@ -15,6 +15,11 @@ export interface QueryResult<R extends Row = Row> {
 export interface QueryOptions {
   /** Name of a prepared statement; the pg adapter prepares it once per connection. */
   name?: string;
+  /**
+   * timestamptz values as the ISO 8601 text JSON.stringify writes for a Date (iso_timestamps.ts)
+   * rather than as Dates: for rows that go straight into a JSON answer.
+   */
+  isoTimestamps?: boolean;
 }
 
 /** Anything that runs parameterised SQL: the store itself or an open transaction. */
