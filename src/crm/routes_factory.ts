@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { jsonOnce } from "../http/json_once.ts";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requestActor } from "../audit/record.ts";
@@ -50,6 +49,10 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
   };
 
   if (res.ops.includes("list")) {
+    const pageBody = z.object({
+      items: z.array(res.rowSchema),
+      next_cursor: z.string().nullable(),
+    });
     const route = createRoute({
       method: "get",
       path: collectionPath(res),
@@ -61,14 +64,7 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
       responses: {
         200: {
           description: "One page",
-          content: {
-            "application/json": {
-              schema: z.object({
-                items: z.array(res.rowSchema),
-                next_cursor: z.string().nullable(),
-              }),
-            },
-          },
+          content: { "application/json": { schema: pageBody } },
         },
         ...problems(401, 403, 404, 422),
       },
@@ -93,11 +89,10 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
           { local: true },
         )).value
         : await load();
-      if (!cacheable) return c.json(page, 200);
-      // The cached page is one object for every request: its JSON is written once.
-      const text = c.body(jsonOnce(page), 200, JSON_TYPE);
-      // The same answer as c.json(page, 200), whose type the OpenAPI route checks.
-      return text as unknown as ReturnType<typeof c.json<typeof page, 200>>;
+      // The page is JSON text already (engine/list.ts); the cast gives the route the type of the
+      // c.json answer the OpenAPI schema describes.
+      const text = c.body(page.json, 200, JSON_TYPE);
+      return text as unknown as ReturnType<typeof c.json<z.infer<typeof pageBody>, 200>>;
     });
   }
 

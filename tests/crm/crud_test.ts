@@ -422,6 +422,12 @@ apiTest("crm: CRUD, lists, ETags, audit and roles for every resource", async (t,
       // list: filter + cursor walk two at a time, each row exactly once
       const seen = await walk(api, admin.token, `/api/v1/${s.collection}?${s.filter}&limit=2`);
       assert.deepEqual([...seen].sort(), [...ids].sort());
+      // A listed row (JSON written by Postgres) says what the create answered (the driver's row).
+      const page = await send(api, "GET", `${s.collection}?${s.filter}`, admin.token);
+      const listed = (page.body as { items: Row[] }).items;
+      for (const row of created) {
+        assert.deepEqual(listed.find((r) => r.id === row.id), row, `${c.name} listed`);
+      }
 
       // read
       const first = ids[0];

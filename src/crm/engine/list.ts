@@ -8,32 +8,28 @@
 import { statementName } from "../../stores/relational/statement_name.ts";
 import { z } from "zod";
 import { unprocessable } from "../../errors.ts";
-import type { Queryable, Row } from "../../stores/relational/port.ts";
+import type { Queryable } from "../../stores/relational/port.ts";
 import type { Resource } from "../resource.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { assertParent, type Caller, type ParentRef, visibility } from "./scope.ts";
-import { col, ident, likePattern, Params, rowsOut } from "./sql.ts";
+import { col, ident, likePattern, Params } from "./sql.ts";
+import { rowJsonSql } from "./row_json.ts";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 
-/** A page of rows and the cursor of the next one. */
+/** A page as the JSON text of `{ items, next_cursor }` (the rows' JSON written by Postgres). */
 export interface Page {
-  items: Row[];
-  next_cursor: string | null;
+  json: string;
 }
 
 /** Checks a page read back from the cache. */
-export const PageSchema = z.object({
-  items: z.array(z.record(z.string(), z.unknown())),
-  next_cursor: z.string().nullable(),
-}) as z.ZodType<Page>;
+export const PageSchema = z.object({ json: z.string() }) as z.ZodType<Page>;
 
 /** Validated query-string values (filters, q, sort, limit, cursor). */
 export type ListQuery = Readonly<Record<string, string | undefined>>;
 
 const OPS = { eq: "=", gte: ">=", lte: "<=" } as const;
-const SORT_KEY = "__sort_key";
 
 function parseLimit(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_LIMIT;
@@ -141,24 +137,25 @@ export async function listRows(
     }
   }
 
-  const sql = `select t.*, (${order.expr})::text as ${SORT_KEY}
-    from ${ident(res.table)} t
-    ${where.length ? `where ${where.join(" and ")}` : ""}
-    order by ${order.expr} ${dir} nulls last, t.id ${dir}
-    limit ${params.add(limit + 1)}`;
-  const r = await db.query(sql, params.values, rowsOut(statementName("crm_list", sql)));
+  // The page is cut first, then written as JSON: one text value per row (row_json.ts). The sort
+  // key goes out as text, exact to the microsecond, for the cursor.
+  const sql = `select ${rowJsonSql(res, "p")} as j, p.__key as k, p.id::text as id
+    from (select t.*, ${order.expr} as __order, (${order.expr})::text as __key
+            from ${ident(res.table)} t
+            ${where.length ? `where ${where.join(" and ")}` : ""}
+            order by ${order.expr} ${dir} nulls last, t.id ${dir}
+            limit ${params.add(limit + 1)}) p
+    order by p.__order ${dir} nulls last, p.id ${dir}`;
+  const r = await db.query<{ j: string; k: string | null; id: string }>(sql, params.values, {
+    name: statementName("crm_list", sql),
+  });
 
   const more = r.rows.length > limit;
   const rows = more ? r.rows.slice(0, limit) : r.rows;
   const last = rows[rows.length - 1];
-  const items = rows.map(({ [SORT_KEY]: _, ...row }) => row);
   const next_cursor = more && last
-    ? encodeCursor({
-      sort: order.tag,
-      q,
-      value: (last[SORT_KEY] as string | null) ?? null,
-      id: String(last.id),
-    })
+    ? encodeCursor({ sort: order.tag, q, value: last.k, id: last.id })
     : null;
-  return { items, next_cursor };
+  const items = rows.map((row) => row.j).join(",");
+  return { json: `{"items":[${items}],"next_cursor":${JSON.stringify(next_cursor)}}` };
 }

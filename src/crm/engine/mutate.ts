@@ -15,6 +15,7 @@ import { etagOf, ifMatchAllows, taggedJson } from "../../shared/etag.ts";
 import { statementName } from "../../stores/relational/statement_name.ts";
 import { assertParent, type Caller, type ParentRef, visibility } from "./scope.ts";
 import { col, ident, Params, rowsOut, writeValue } from "./sql.ts";
+import { ISO_MS } from "./row_json.ts";
 
 /** Everything a write needs besides its input. */
 export interface WriteContext {
@@ -121,8 +122,6 @@ function needsLookups(
       !(target === "users" && value === ctx.caller.userId);
   });
 }
-
-const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 /**
  * The audit JSON of a row of `res` that CTE `source` returns, as recordAudit writes it (the row
