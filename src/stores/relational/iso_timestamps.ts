@@ -10,34 +10,33 @@
 export const TIMESTAMPTZ = 1184;
 
 /** What JSON.stringify writes for `v`: a Date's toJSON (null when invalid), null for ±Infinity. */
-function asJsonValue(v: unknown): unknown {
+export function asJsonValue(v: unknown): unknown {
   if (v instanceof Date) return v.toJSON();
   if (typeof v === "number" && !Number.isFinite(v)) return null;
   return v;
 }
 
 /**
- * A parser giving `fallback(text)` as JSON would write it. Postgres's usual output in UTC
- * ("2026-12-06 20:55:11.198123+00") is rewritten as text, milliseconds truncated as a Date
- * truncates them; any other form (an offset, BC, five-digit years, infinity) goes through
- * `fallback`, the driver's own Date parser.
+ * Postgres's usual output in UTC ("2026-12-06 20:55:11.198123+00") as ISO text, milliseconds
+ * truncated as a Date truncates them; null for any other form (an offset, BC, five-digit years,
+ * infinity).
  */
+export function utcIsoText(text: string): string | null {
+  const n = text.length;
+  if (
+    n < 22 || n > 29 || text.charCodeAt(4) !== 45 /* - */ ||
+    text.charCodeAt(10) !== 32 /* space */ || !text.endsWith("+00")
+  ) {
+    return null;
+  }
+  const at19 = text.charCodeAt(19);
+  if (n === 22 && at19 === 43 /* + */) return `${text.slice(0, 10)}T${text.slice(11, 19)}.000Z`;
+  if (at19 !== 46 /* . */ || n === 23) return null;
+  const ms = text.slice(20, Math.min(23, n - 3)).padEnd(3, "0");
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${ms}Z`;
+}
+
+/** A parser giving `fallback(text)` (the driver's Date parser) as JSON would write it. */
 export function isoTimestampParser(fallback: (text: string) => unknown): (text: string) => unknown {
-  return (text: string) => {
-    const n = text.length;
-    if (
-      n >= 22 && n <= 29 && text.charCodeAt(4) === 45 /* - */ &&
-      text.charCodeAt(10) === 32 /* space */ && text.endsWith("+00")
-    ) {
-      const at19 = text.charCodeAt(19);
-      if (n === 22 && at19 === 43 /* + */) {
-        return `${text.slice(0, 10)}T${text.slice(11, 19)}.000Z`;
-      }
-      if (at19 === 46 /* . */ && n > 23) {
-        const ms = text.slice(20, Math.min(23, n - 3)).padEnd(3, "0");
-        return `${text.slice(0, 10)}T${text.slice(11, 19)}.${ms}Z`;
-      }
-    }
-    return asJsonValue(fallback(text));
-  };
+  return (text: string) => utcIsoText(text) ?? asJsonValue(fallback(text));
 }

@@ -15,29 +15,55 @@ import { preparedRunner } from "./pglite_prepared.ts";
 import { checkChannel } from "./channel.ts";
 import { SerialLock } from "./serial_lock.ts";
 import { typeParsers } from "./type_parsers.ts";
-import { isoTimestampParser, TIMESTAMPTZ } from "./iso_timestamps.ts";
+import { asJsonValue, isoTimestampParser, TIMESTAMPTZ, utcIsoText } from "./iso_timestamps.ts";
 import { PGLITE_SHARED_BUFFERS_DEFAULT_MB, SESSION_SET_SQL } from "./session.ts";
 import type { QueryOptions, QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
 
 type Parsers = Record<number, (text: string) => unknown>;
 
+interface PgliteResult<R> {
+  rows: R[];
+  affectedRows?: number;
+  fields?: { name: string; dataTypeID: number }[];
+}
+
 interface PgliteQueryable {
-  query<R>(
-    sql: string,
-    params?: unknown[],
-    options?: { parsers?: Parsers },
-  ): Promise<{ rows: R[]; affectedRows?: number }>;
+  query<R>(sql: string, params?: unknown[]): Promise<PgliteResult<R>>;
   exec(sql: string): Promise<unknown>;
 }
 
-/** Parsers over PGlite's own for QueryOptions.isoTimestamps (PGlite reads timestamptz as a Date). */
-const ISO_PARSERS: Parsers = {
-  [TIMESTAMPTZ]: isoTimestampParser((text) =>
-    text === "infinity" ? Infinity : text === "-infinity" ? -Infinity : new Date(text)
-  ),
-};
+/**
+ * timestamptz as a Date. PGlite's own parser is `new Date(text)`, which reads years below 100 as
+ * 19xx; Postgres's UTC form is read through its ISO text, which a Date reads exactly.
+ */
+function pgliteTimestamptz(text: string): unknown {
+  const iso = utcIsoText(text);
+  if (iso !== null) return new Date(iso);
+  return text === "infinity" ? Infinity : text === "-infinity" ? -Infinity : new Date(text);
+}
 
-function wrap(db: PgliteQueryable, named?: PgliteQueryable["query"]): Transaction {
+/** PGlite's parsers: both adapters' shared ones, and timestamptz as above. */
+const PARSERS: Parsers = { ...typeParsers, [TIMESTAMPTZ]: pgliteTimestamptz };
+
+/** Over PGlite's parsers for QueryOptions.isoTimestamps, on the prepared path. */
+const ISO_PARSERS: Parsers = { [TIMESTAMPTZ]: isoTimestampParser(pgliteTimestamptz) };
+
+/**
+ * QueryOptions.isoTimestamps off the prepared path: the Dates of timestamptz columns as JSON
+ * writes them. (Per-query parsers would do it as the rows are read, but PGlite copies its whole
+ * parser table, 318 types, for every query given any: ~80 us.)
+ */
+function timestampsAsJson<R>(r: PgliteResult<R>): void {
+  const names = r.fields?.filter((f) => f.dataTypeID === TIMESTAMPTZ).map((f) => f.name) ?? [];
+  if (names.length === 0) return;
+  for (const row of r.rows as Record<string, unknown>[]) {
+    for (const name of names) row[name] = asJsonValue(row[name]);
+  }
+}
+
+type Named = <R>(sql: string, params: unknown[], parsers?: Parsers) => Promise<PgliteResult<R>>;
+
+function wrap(db: PgliteQueryable, named?: Named): Transaction {
   return {
     async exec(sql: string) {
       try {
@@ -52,10 +78,14 @@ function wrap(db: PgliteQueryable, named?: PgliteQueryable["query"]): Transactio
       options?: QueryOptions,
     ) {
       try {
-        const extra = options?.isoTimestamps ? { parsers: ISO_PARSERS } : undefined;
-        const r = options?.name && named
-          ? await named<R>(sql, [...params], extra)
-          : await db.query<R>(sql, [...params], extra);
+        const iso = options?.isoTimestamps === true;
+        let r: PgliteResult<R>;
+        if (options?.name && named) {
+          r = await named<R>(sql, [...params], iso ? ISO_PARSERS : undefined);
+        } else {
+          r = await db.query<R>(sql, [...params]);
+          if (iso) timestampsAsJson(r);
+        }
         // PGlite reports affectedRows 0 for a SELECT; pg reports the rows returned.
         const rowCount = Math.max(r.rows.length, r.affectedRows ?? 0);
         return { rows: r.rows, rowCount } as QueryResult<R>;
@@ -98,7 +128,7 @@ export async function openPglite(
   const create = () =>
     PGlite.create(dataDir, {
       extensions: { uuid_ossp, pg_trgm, pgcrypto, btree_gin },
-      parsers: typeParsers,
+      parsers: PARSERS,
       // PGlite's own start parameters plus ours (passing startParams replaces them).
       startParams: [...DEFAULT_START_PARAMS, "-c", `shared_buffers=${sharedBuffersMb}MB`],
     });
@@ -113,10 +143,7 @@ export async function openPglite(
   const lock = new SerialLock();
   // Named queries outside transactions run as prepared statements (pglite_prepared.ts).
   const prepared = preparedRunner(db);
-  const direct = wrap(
-    db,
-    (sql, params, extra) => prepared.query(sql, params ?? [], extra?.parsers),
-  );
+  const direct = wrap(db, (sql, params, parsers) => prepared.query(sql, params, parsers));
   let closed = false;
 
   return {

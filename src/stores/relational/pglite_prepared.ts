@@ -69,6 +69,18 @@ export function preparedRunner(db: PGlite): PreparedRunner {
     return prepared;
   };
 
+  // Parsers over PGlite's, as objects whose prototype is PGlite's table: PGlite's own per-query
+  // parsers copy the whole table (318 types) on every query.
+  const layered = new WeakMap<Parsers, Parsers>();
+  const over = (extra: Parsers): Parsers => {
+    let p = layered.get(extra);
+    if (p === undefined) {
+      p = Object.assign(Object.create(inner.parsers) as Parsers, extra);
+      layered.set(extra, p);
+    }
+    return p;
+  };
+
   const run = async <R>(p: Prepared, params: readonly unknown[], extra?: Parsers) => {
     const values = params.map((v, i) => {
       if (v === null || v === undefined) return null;
@@ -83,8 +95,7 @@ export function preparedRunner(db: PGlite): PreparedRunner {
         serialize.sync(),
       ]),
     );
-    const options = extra ? { parsers: extra } : undefined;
-    return parse.parseResults(r.messages, inner.parsers, options)[0] as unknown as {
+    return parse.parseResults(r.messages, extra ? over(extra) : inner.parsers)[0] as unknown as {
       rows: R[];
       affectedRows?: number;
     };
@@ -92,6 +103,7 @@ export function preparedRunner(db: PGlite): PreparedRunner {
 
   return {
     async query<R>(sql: string, params: readonly unknown[], parsers?: Parsers) {
+      // Off the prepared path, rows are read with PGlite's copy of its table (see `over`): rare.
       const options = parsers ? { parsers } : undefined;
       let p = statements.get(sql);
       if (p === undefined) {
