@@ -130,6 +130,19 @@ function needsLookups(
  * JSON column may hold secrets to scrub) and secret-looking column names.
  */
 function auditJsonSql(res: Resource, source: string): string | null {
+  // A function of the resource and the CTE's name: built once per pair, not per create.
+  let bySource = auditJsonSqlMemo.get(res);
+  if (bySource === undefined) auditJsonSqlMemo.set(res, bySource = new Map());
+  const known = bySource.get(source);
+  if (known !== undefined) return known;
+  const sql = buildAuditJsonSql(res, source);
+  bySource.set(source, sql);
+  return sql;
+}
+
+const auditJsonSqlMemo = new WeakMap<Resource, Map<string, string | null>>();
+
+function buildAuditJsonSql(res: Resource, source: string): string | null {
   const times: string[] = [];
   for (const [name, column] of Object.entries(res.columns)) {
     if (column.kind === "numeric" || column.kind === "jsonb" || isSecretKey(name)) return null;
