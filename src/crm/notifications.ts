@@ -8,6 +8,8 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, Deps } from "../http/types.ts";
 import type { RoutePermission } from "../http/route_permissions.ts";
 import { updateRow } from "./engine/mutate.ts";
+import { jsonText } from "../http/json_text.ts";
+import type { Row } from "../stores/relational/port.ts";
 import { problems, security } from "../shared/openapi.ts";
 import { itemParams, RowHeaders } from "./openapi_common.ts";
 import { honoPath, itemPath } from "./paths.ts";
@@ -42,7 +44,7 @@ const markRead = createRoute({
 export function registerMarkRead(app: OpenAPIHono<AppEnv>, deps: Deps): void {
   app.openapi(markRead, async (c) => {
     const { id } = c.req.valid("param");
-    const { row, etag } = await updateRow(
+    const { json, etag } = await updateRow(
       writeContext(c, deps),
       notifications,
       id,
@@ -50,6 +52,7 @@ export function registerMarkRead(app: OpenAPIHono<AppEnv>, deps: Deps): void {
       c.req.header("If-Match"),
     );
     c.header("ETag", etag);
-    return c.json(row, 200);
+    // The row's JSON as the generic routes answer it (engine/mutate.ts).
+    return jsonText<Row, 200>(c, json, 200);
   });
 }

@@ -17,8 +17,8 @@ import { collectionParams, itemParams, RowHeaders } from "./openapi_common.ts";
 import { collectionPath, itemPath, rowUrl } from "./paths.ts";
 import { resourceByTable, SOFT_DELETE_TABLES } from "./registry/mod.ts";
 import type { Resource } from "./resource.ts";
-
-const JSON_TYPE = { "Content-Type": "application/json" };
+import type { Row } from "../stores/relational/port.ts";
+import { jsonText } from "../http/json_text.ts";
 
 /** The engine's view of the request: who, from where, and when. */
 export function writeContext(c: Context<AppEnv>, deps: Deps): WriteContext {
@@ -91,8 +91,7 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
         : await load();
       // The page is JSON text already (engine/list.ts); the cast gives the route the type of the
       // c.json answer the OpenAPI schema describes.
-      const text = c.body(page.json, 200, JSON_TYPE);
-      return text as unknown as ReturnType<typeof c.json<z.infer<typeof pageBody>, 200>>;
+      return jsonText<z.infer<typeof pageBody>, 200>(c, page.json, 200);
     });
   }
 
@@ -121,18 +120,17 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
     });
     app.openapi(route, async (c) => {
       const parent = parentOf(res, c.req.valid("param"));
-      const { row, json, etag } = await createRow(
+      const { id, json, etag } = await createRow(
         writeContext(c, deps),
         res,
         c.req.valid("json"),
         parent,
       );
       await afterChange();
-      c.header("Location", rowUrl(res, String(row.id), parent?.id));
+      c.header("Location", rowUrl(res, id, parent?.id));
       c.header("ETag", etag);
-      // The body is the text the ETag was computed on (c.json would serialise the row again).
-      const answer = c.body(json, 201, JSON_TYPE);
-      return answer as unknown as ReturnType<typeof c.json<typeof row, 201>>;
+      // The body is the row's JSON, written by Postgres, and the text its ETag was computed on.
+      return jsonText<Row, 201>(c, json, 201);
     });
   }
 
@@ -151,7 +149,7 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
     });
     app.openapi(route, async (c) => {
       const params = c.req.valid("param");
-      const { row, json, etag } = await readRow(
+      const { json, etag } = await readRow(
         deps.stores.relational,
         res,
         params[res.idParam],
@@ -159,9 +157,8 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
         parentOf(res, params),
       );
       c.header("ETag", etag);
-      // The body is the text the ETag was computed on (c.json would serialise the row again).
-      const answer = c.body(json, 200, JSON_TYPE);
-      return answer as unknown as ReturnType<typeof c.json<typeof row, 200>>;
+      // The body is the row's JSON, written by Postgres, and the text its ETag was computed on.
+      return jsonText<Row, 200>(c, json, 200);
     });
   }
 
@@ -184,7 +181,7 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
     });
     app.openapi(route, async (c) => {
       const params = c.req.valid("param");
-      const { row, json, etag } = await updateRow(
+      const { json, etag } = await updateRow(
         writeContext(c, deps),
         res,
         params[res.idParam],
@@ -194,9 +191,8 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
       );
       await afterChange();
       c.header("ETag", etag);
-      // The body is the text the ETag was computed on (c.json would serialise the row again).
-      const answer = c.body(json, 200, JSON_TYPE);
-      return answer as unknown as ReturnType<typeof c.json<typeof row, 200>>;
+      // The body is the row's JSON, written by Postgres, and the text its ETag was computed on.
+      return jsonText<Row, 200>(c, json, 200);
     });
   }
 

@@ -11,11 +11,11 @@ import { conflict, forbidden, notFound, preconditionFailed, unprocessable } from
 import { isStoreError } from "../../stores/errors.ts";
 import type { Queryable, RelationalStore, Row } from "../../stores/relational/port.ts";
 import type { Resource } from "../resource.ts";
-import { etagOf, ifMatchAllows, taggedJson } from "../../shared/etag.ts";
+import { etagOfJson, ifMatchAllows } from "../../shared/etag.ts";
 import { statementName } from "../../stores/relational/statement_name.ts";
 import { assertParent, type Caller, type ParentRef, visibility } from "./scope.ts";
 import { col, ident, Params, rowsOut, writeValue } from "./sql.ts";
-import { ISO_MS } from "./row_json.ts";
+import { ISO_MS, rowJsonSql } from "./row_json.ts";
 
 /** Everything a write needs besides its input. */
 export interface WriteContext {
@@ -27,30 +27,53 @@ export interface WriteContext {
   softDeleteTables: ReadonlySet<string>;
 }
 
-/** A row with its entity tag and the JSON text the tag was computed from (the answer's body). */
+/**
+ * A row's id, its JSON as Postgres writes it (row_json.ts: the answer's body, the same text on
+ * every path: list, read, create, update) and the entity tag of that text.
+ */
 export interface TaggedRow {
-  row: Row;
+  id: string;
   json: string;
   etag: string;
 }
 
-async function findRow(
-  db: Queryable,
+const tagged = (id: unknown, json: string): TaggedRow => ({
+  id: String(id),
+  json,
+  etag: etagOfJson(json),
+});
+
+/** Name of the column that carries a row's JSON beside its decoded columns. */
+const JSON_COLUMN = "__json";
+
+/** The row without the JSON column added beside it, and that JSON. */
+function splitJson(row: Row): { row: Row; json: string } {
+  const { [JSON_COLUMN]: json, ...rest } = row;
+  return { row: rest, json: json as string };
+}
+
+/** The WHERE clause that finds row `id` of `res` as `caller` may see it. */
+function whereRow(res: Resource, id: string, caller: Caller, parent: ParentRef | undefined) {
+  const params = new Params();
+  const where = [`t.id = ${params.add(id)}`, ...visibility(res, caller, params)];
+  if (parent && res.parent) where.push(`${col(res.parent.column)} = ${params.add(parent.id)}`);
+  return { where: where.join(" and "), params };
+}
+
+/** The row, locked for the transaction, decoded (for the audit) and as JSON (for its tag). */
+async function lockRow(
+  tx: Queryable,
   res: Resource,
   id: string,
   caller: Caller,
   parent: ParentRef | undefined,
-  lock: boolean,
-): Promise<Row> {
-  const params = new Params();
-  const where = [`t.id = ${params.add(id)}`, ...visibility(res, caller, params)];
-  if (parent && res.parent) where.push(`${col(res.parent.column)} = ${params.add(parent.id)}`);
-  const sql = `select t.* from ${ident(res.table)} t where ${where.join(" and ")}${
-    lock ? " for update of t" : ""
-  }`;
-  const r = await db.query(sql, params.values, rowsOut(statementName("crm_find", sql)));
+): Promise<{ row: Row; json: string }> {
+  const { where, params } = whereRow(res, id, caller, parent);
+  const sql = `select t.*, ${rowJsonSql(res, "t")} as ${JSON_COLUMN}
+    from ${ident(res.table)} t where ${where} for update of t`;
+  const r = await tx.query(sql, params.values, rowsOut(statementName("crm_lock", sql)));
   if (r.rowCount === 0) throw notFound(`No ${res.name} with id ${id}`);
-  return r.rows[0];
+  return splitJson(r.rows[0]);
 }
 
 /** The row as the caller may see it, with its ETag; 404 when missing or out of reach. */
@@ -62,8 +85,13 @@ export async function readRow(
   parent?: ParentRef,
 ): Promise<TaggedRow> {
   if (parent) await assertParent(db, parent, caller);
-  const row = await findRow(db, res, id, caller, parent, false);
-  return taggedJson(row);
+  const { where, params } = whereRow(res, id, caller, parent);
+  const sql = `select ${rowJsonSql(res, "t")} as j from ${ident(res.table)} t where ${where}`;
+  const r = await db.query<{ j: string }>(sql, params.values, {
+    name: statementName("crm_find", sql),
+  });
+  if (r.rowCount === 0) throw notFound(`No ${res.name} with id ${id}`);
+  return tagged(id, r.rows[0].j);
 }
 
 /**
@@ -162,31 +190,43 @@ async function createInOneStatement(
   ctx: WriteContext,
   res: Resource,
   values: Readonly<Record<string, unknown>>,
-): Promise<Row> {
+): Promise<TaggedRow> {
   const newValues = auditJsonSql(res, "ins");
-  const { insert, params } = insertStatement(res, values);
   if (newValues === null) {
     return await ctx.db.transaction(async (tx) => {
-      const created = (await tx.query(insert, params.values, rowsOut())).rows[0];
-      await auditCreate(tx, ctx, res, created);
-      return created;
+      const { insert, params } = insertStatement(res, values, true);
+      const { row, json } = splitJson((await tx.query(insert, params.values, rowsOut())).rows[0]);
+      await auditCreate(tx, ctx, res, row);
+      return tagged(row.id, json);
     });
   }
+  const { insert, params } = insertStatement(res, values, false);
   const audit = auditCreatedSql((v) => params.add(v), ctx.actor, res.table, "ins", newValues);
-  const sql = `with ins as (${insert}), audit as (${audit}) select * from ins`;
+  const sql = `with ins as (${insert}), audit as (${audit})
+    select ins.id, ${rowJsonSql(res, "ins")} as j from ins`;
   // Named: a resource's creates share a handful of texts (which columns a client sends), and
   // parsing and planning the two inserts every time cost more than running them.
-  const r = await ctx.db.query(sql, params.values, rowsOut(statementName("crm_create", sql)));
-  return r.rows[0];
+  const r = await ctx.db.query<{ id: unknown; j: string }>(sql, params.values, {
+    name: statementName("crm_create", sql),
+  });
+  return tagged(r.rows[0].id, r.rows[0].j);
 }
 
-/** The insert of `values` into the resource's table, returning the new row. */
-function insertStatement(res: Resource, values: Readonly<Record<string, unknown>>) {
+/**
+ * The insert of `values` into the resource's table, returning the new row, and its JSON in
+ * JSON_COLUMN when `withJson`.
+ */
+function insertStatement(
+  res: Resource,
+  values: Readonly<Record<string, unknown>>,
+  withJson: boolean,
+) {
   const params = new Params();
   const names = Object.keys(values);
   const placeholders = names.map((n) => writeValue(params, res.columns[n].kind, values[n]));
+  const json = withJson ? `, ${rowJsonSql(res, ident(res.table))} as ${JSON_COLUMN}` : "";
   const insert = `insert into ${ident(res.table)} (${names.map(ident).join(", ")})
-       values (${placeholders.join(", ")}) returning *`;
+       values (${placeholders.join(", ")}) returning *${json}`;
   return { insert, params };
 }
 
@@ -223,20 +263,18 @@ export async function createRow(
   if (res.derive) Object.assign(values, res.derive(input, { op: "create", now: ctx.now }));
 
   if (!parent && ctx.caller.companyIds === null && !needsLookups(res, values, ctx)) {
-    const row = await createInOneStatement(ctx, res, values);
-    return taggedJson(row);
+    return await createInOneStatement(ctx, res, values);
   }
 
-  const row = await ctx.db.transaction(async (tx) => {
+  return await ctx.db.transaction(async (tx) => {
     if (parent) await assertParent(tx, parent, ctx.caller);
     await checkReferences(tx, res, values, ctx.softDeleteTables, ctx.caller);
-    const { insert, params } = insertStatement(res, values);
-    const created = (await tx.query(insert, params.values, rowsOut())).rows[0];
-    await checkCompany(tx, res, String(created.id), ctx.caller);
-    await auditCreate(tx, ctx, res, created);
-    return created;
+    const { insert, params } = insertStatement(res, values, true);
+    const { row, json } = splitJson((await tx.query(insert, params.values, rowsOut())).rows[0]);
+    await checkCompany(tx, res, String(row.id), ctx.caller);
+    await auditCreate(tx, ctx, res, row);
+    return tagged(row.id, json);
   });
-  return taggedJson(row);
 }
 
 /** Applies a validated partial update, honouring If-Match; audited with old and new values. */
@@ -251,10 +289,10 @@ export async function updateRow(
   const values: Record<string, unknown> = { ...input };
   if (res.derive) Object.assign(values, res.derive(input, { op: "update", now: ctx.now }));
 
-  const row = await ctx.db.transaction(async (tx) => {
+  return await ctx.db.transaction(async (tx) => {
     if (parent) await assertParent(tx, parent, ctx.caller);
-    const old = await findRow(tx, res, id, ctx.caller, parent, true);
-    if (!ifMatchAllows(ifMatch, etagOf(old))) throw preconditionFailed();
+    const { row: old, json: oldJson } = await lockRow(tx, res, id, ctx.caller, parent);
+    if (!ifMatchAllows(ifMatch, etagOfJson(oldJson))) throw preconditionFailed();
     await checkReferences(tx, res, values, ctx.softDeleteTables, ctx.caller);
     const params = new Params();
     const names = Object.keys(values);
@@ -263,9 +301,9 @@ export async function updateRow(
     );
     const update = `update ${ident(res.table)} set ${sets.join(", ")} where id = ${
       params.add(id)
-    } returning *`;
+    } returning *, ${rowJsonSql(res, ident(res.table))} as ${JSON_COLUMN}`;
     const r = await tx.query(update, params.values, rowsOut(statementName("crm_update", update)));
-    const updated = r.rows[0];
+    const { row: updated, json } = splitJson(r.rows[0]);
     await checkCompany(tx, res, id, ctx.caller);
     await recordAudit(tx, ctx.actor, {
       action: "update",
@@ -274,9 +312,8 @@ export async function updateRow(
       oldValues: pick(old, names),
       newValues: pick(updated, names),
     });
-    return updated;
+    return tagged(id, json);
   });
-  return taggedJson(row);
 }
 
 /**
@@ -292,8 +329,8 @@ export async function deleteRow(
 ): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     if (parent) await assertParent(tx, parent, ctx.caller);
-    const old = await findRow(tx, res, id, ctx.caller, parent, true);
-    if (!ifMatchAllows(ifMatch, etagOf(old))) throw preconditionFailed();
+    const { row: old, json: oldJson } = await lockRow(tx, res, id, ctx.caller, parent);
+    if (!ifMatchAllows(ifMatch, etagOfJson(oldJson))) throw preconditionFailed();
     let newValues: Row | null = null;
     if (res.softDelete) {
       const r = await tx.query(
