@@ -18,7 +18,8 @@ import { migrateUp } from "../src/migrate/runner.ts";
 import { instrumentStores } from "../src/stores/instrument.ts";
 import { dropMongoDatabase } from "../src/stores/documents/mongo.ts";
 import { openStores } from "../src/stores/mod.ts";
-import pg from "pg";
+import { removeProjectedNodes } from "./graph_cleanup.ts";
+import { openPg } from "../src/stores/relational/pg.ts";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);
@@ -40,12 +41,17 @@ const serverUrl = Deno.env.get("DATABASE_URL")?.match(/^postgres(ql)?:/)
   : undefined;
 const pgDb = `lag_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
 async function onServer(sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
+  const db = await openPg({
+    url: serverUrl!,
+    poolSize: 1,
+    idleTimeoutMs: 1000,
+    statementTimeoutMs: 30_000,
+    connectTimeoutMs: 5000,
+  });
   try {
-    await client.query(sql);
+    await db.exec(sql);
   } finally {
-    await client.end();
+    await db.close();
   }
 }
 let databaseUrl: string | undefined;
@@ -166,6 +172,8 @@ await stores.relational.query(
     where owner_id = $1 and status in ('queued', 'running')`,
   [r.rows[0].id],
 );
+// Its graph nodes go too: the graph database is the one the tests use.
+if (config.graph.url) await removeProjectedNodes(stores.relational, stores.graph);
 await stores.close();
 if (config.documents.url) await dropMongoDatabase(config.documents.url, mongoDb);
 if (serverUrl) await onServer(`drop database if exists ${pgDb} with (force)`);

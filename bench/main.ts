@@ -46,6 +46,9 @@ import {
 import { type ServerProcess, startServer } from "./server_process.ts";
 import { checkTargets, type PeerRatio } from "./targets.ts";
 import { TokenPool } from "./tokens.ts";
+import { removeProjectedNodes } from "./graph_cleanup.ts";
+import { openNeo4jGraph } from "../src/stores/graph/neo4j.ts";
+import { openPg } from "../src/stores/relational/pg.ts";
 import { type LoadResult, type Plan, runWrk, WRK } from "./wrk.ts";
 
 interface Options {
@@ -431,6 +434,10 @@ async function runProfile(
   } else {
     notes.push(`${profile.name}: the insight lag run failed: ${lag.stderr.slice(-300)}`);
   }
+  if (profile.name === "server" && profile.apiEnv.NEO4J_URL) {
+    const removed = await removeBenchGraph(profile.apiEnv);
+    log(`${profile.name}: removed ${removed} graph nodes of this run`);
+  }
   const logText = await Deno.readTextFile(logFile);
   const errorLines = logText.split("\n").filter((l) => l.includes('"level":"error"'));
   if (errorLines.length > 0) {
@@ -691,3 +698,26 @@ async function main() {
 }
 
 if (import.meta.main) await main();
+
+/** The graph nodes the server profile's API projected, removed (bench/graph_cleanup.ts). */
+async function removeBenchGraph(env: Record<string, string>): Promise<number> {
+  const db = await openPg({
+    url: env.DATABASE_URL,
+    poolSize: 1,
+    idleTimeoutMs: 1000,
+    statementTimeoutMs: 60_000,
+    connectTimeoutMs: 5000,
+  });
+  const graph = await openNeo4jGraph({
+    url: env.NEO4J_URL,
+    user: env.NEO4J_USER ?? "neo4j",
+    password: env.NEO4J_PASSWORD ?? "",
+    timeoutMs: 30_000,
+  });
+  try {
+    return await removeProjectedNodes(db, graph);
+  } finally {
+    await graph.close();
+    await db.close();
+  }
+}
