@@ -144,7 +144,8 @@ export const CacheKeyParam = z.object({
 });
 export const CacheDeleteQuery = z.strictObject({
   pattern: z.string().min(1).max(200),
-  confirm_count: z.coerce.number().int().min(0).optional(),
+  // The bound is what int() enforces anyway; stated, /openapi.json says so too.
+  confirm_count: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export const CacheDeleteSchema = z.object({
   matched: z.number(),

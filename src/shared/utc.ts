@@ -13,8 +13,10 @@ export function parseIsoDate(text: string): number | null {
   const m = ISO_DATE.exec(text);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
+  // Not Date.UTC, which reads years below 100 as 19xx (0001-01-01 would come back as 1901).
+  const back = new Date(0);
+  back.setUTCFullYear(y, mo - 1, d);
+  const ms = back.getTime();
   // Date.UTC rolls 2026-02-30 over to March; a real date survives the round trip.
   if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
     return null;

@@ -9,6 +9,8 @@ import { monthsBetween, msToNextUtcMidnight, parseIsoDate, utcDate, utcDayBounds
 Deno.test("parseIsoDate accepts real dates only", () => {
   assert.equal(parseIsoDate("2026-02-28"), Date.UTC(2026, 1, 28));
   assert.equal(parseIsoDate("2024-02-29"), Date.UTC(2024, 1, 29));
+  // Years below 100 are those years (Date.UTC would read 0001 as 1901).
+  assert.equal(new Date(parseIsoDate("0001-01-01")!).toISOString(), "0001-01-01T00:00:00.000Z");
   for (const bad of ["2026-02-29", "2026-13-01", "2026-1-01", "2026-01-01T00:00:00Z", ""]) {
     assert.equal(parseIsoDate(bad), null, bad);
   }
