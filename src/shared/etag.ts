@@ -1,6 +1,6 @@
 /**
  * Entity tags and the one If-Match rule every domain applies. A tag is either a hash of the
- * representation (`etagOf`, for rows without a version column) or a quoted version number
+ * representation (`etagOfJson`, for rows without a version column) or a quoted version number
  * (`versionEtag`); `ifMatchAllows` is the only parser of If-Match.
  *
  * @example
@@ -16,27 +16,12 @@ import { createHash } from "node:crypto";
 import { encodeBase64url } from "./base64url.ts";
 
 /**
- * Strong ETag of a row: a quoted base64url SHA-256 prefix of its JSON. Hashed synchronously:
- * WebCrypto's digest is a round trip to a worker thread, ~100 us per read by id in the profile.
+ * Strong ETag of a representation: a quoted base64url SHA-256 prefix of its JSON text. Hashed
+ * synchronously: WebCrypto's digest is a round trip to a worker thread, ~100 us per read by id in
+ * the profile.
  */
-export function etagOf(row: Readonly<Record<string, unknown>>): string {
-  return etagOfJson(JSON.stringify(row));
-}
-
-/** The ETag of a representation already serialised (`etagOf` of the value it was made from). */
 export function etagOfJson(json: string): string {
   return `"${encodeBase64url(createHash("sha256").update(json).digest().subarray(0, 18))}"`;
-}
-
-/**
- * A row with its JSON text and that text's tag: serialised once for both the tag and the answer
- * (twice cost ~14 us per read by id in the profile).
- */
-export function taggedJson<R extends Readonly<Record<string, unknown>>>(
-  row: R,
-): { row: R; json: string; etag: string } {
-  const json = JSON.stringify(row);
-  return { row, json, etag: etagOfJson(json) };
 }
 
 /** Strong ETag of a row that carries a version counter. */
