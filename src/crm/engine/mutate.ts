@@ -184,22 +184,14 @@ function buildAuditJsonSql(res: Resource, source: string): string | null {
 
 /**
  * The insert and its audit row as one statement: one round trip, atomic without a transaction
- * block. Falls back to createRow's transaction when the audit JSON cannot be built in SQL.
+ * block. `newValues` is the audit JSON's SQL (auditJsonSql).
  */
 async function createInOneStatement(
   ctx: WriteContext,
   res: Resource,
   values: Readonly<Record<string, unknown>>,
+  newValues: string,
 ): Promise<TaggedRow> {
-  const newValues = auditJsonSql(res, "ins");
-  if (newValues === null) {
-    return await ctx.db.transaction(async (tx) => {
-      const { insert, params } = insertStatement(res, values, true);
-      const { row, json } = splitJson((await tx.query(insert, params.values, rowsOut())).rows[0]);
-      await auditCreate(tx, ctx, res, row);
-      return tagged(row.id, json);
-    });
-  }
   const { insert, params } = insertStatement(res, values, false);
   const audit = auditCreatedSql((v) => params.add(v), ctx.actor, res.table, "ins", newValues);
   const sql = `with ins as (${insert}), audit as (${audit})
@@ -262,8 +254,14 @@ export async function createRow(
   if (parent && res.parent) values[res.parent.column] = parent.id;
   if (res.derive) Object.assign(values, res.derive(input, { op: "create", now: ctx.now }));
 
-  if (!parent && ctx.caller.companyIds === null && !needsLookups(res, values, ctx)) {
-    return await createInOneStatement(ctx, res, values);
+  // One statement when nothing needs checking first and the audit JSON can be built in SQL;
+  // otherwise a transaction, whose checks are no-ops where there is nothing to check.
+  const newValues = auditJsonSql(res, "ins");
+  if (
+    newValues !== null && !parent && ctx.caller.companyIds === null &&
+    !needsLookups(res, values, ctx)
+  ) {
+    return await createInOneStatement(ctx, res, values, newValues);
   }
 
   return await ctx.db.transaction(async (tx) => {

@@ -19,9 +19,9 @@ export function ident(name: string): string {
 export const col = (name: string) => `t.${ident(name)}`;
 
 /**
- * Options of a query whose rows become a JSON answer (every engine read and write): timestamps
- * arrive as the text JSON would write for them, so a page is not parsed into Dates to be
- * written back out (iso_timestamps.ts). ETags hash the same JSON either way.
+ * Options of a query whose decoded rows are written out as JSON (the audit's old and new values;
+ * answers come as JSON from Postgres, row_json.ts): timestamps arrive as the text JSON would
+ * write for them, not parsed into Dates to be written back out (iso_timestamps.ts).
  */
 export const rowsOut = (name?: string): QueryOptions => ({ name, isoTimestamps: true });
 
