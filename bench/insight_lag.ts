@@ -19,7 +19,7 @@ import { instrumentStores } from "../src/stores/instrument.ts";
 import { dropMongoDatabase } from "../src/stores/documents/mongo.ts";
 import { openStores } from "../src/stores/mod.ts";
 import { removeProjectedNodes } from "./graph_cleanup.ts";
-import { openPg } from "../src/stores/relational/pg.ts";
+import { openOneConnection } from "./profiles.ts";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);
@@ -41,13 +41,7 @@ const serverUrl = Deno.env.get("DATABASE_URL")?.match(/^postgres(ql)?:/)
   : undefined;
 const pgDb = `lag_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
 async function onServer(sql: string) {
-  const db = await openPg({
-    url: serverUrl!,
-    poolSize: 1,
-    idleTimeoutMs: 1000,
-    statementTimeoutMs: 30_000,
-    connectTimeoutMs: 5000,
-  });
+  const db = await openOneConnection(serverUrl!, 30_000);
   try {
     await db.exec(sql);
   } finally {

@@ -25,6 +25,7 @@ import type { StoreCost } from "./store_costs.ts";
 import { hashCostMs, loadHasher } from "./password.ts";
 import {
   embeddedProfile,
+  openOneConnection,
   type Profile,
   type ProfileName,
   readServerEnv,
@@ -48,7 +49,6 @@ import { checkTargets, type PeerRatio } from "./targets.ts";
 import { TokenPool } from "./tokens.ts";
 import { removeProjectedNodes } from "./graph_cleanup.ts";
 import { openNeo4jGraph } from "../src/stores/graph/neo4j.ts";
-import { openPg } from "../src/stores/relational/pg.ts";
 import { type LoadResult, type Plan, runWrk, WRK } from "./wrk.ts";
 
 interface Options {
@@ -701,13 +701,7 @@ if (import.meta.main) await main();
 
 /** The graph nodes the server profile's API projected, removed (bench/graph_cleanup.ts). */
 async function removeBenchGraph(env: Record<string, string>): Promise<number> {
-  const db = await openPg({
-    url: env.DATABASE_URL,
-    poolSize: 1,
-    idleTimeoutMs: 1000,
-    statementTimeoutMs: 60_000,
-    connectTimeoutMs: 5000,
-  });
+  const db = await openOneConnection(env.DATABASE_URL, 60_000);
   const graph = await openNeo4jGraph({
     url: env.NEO4J_URL,
     user: env.NEO4J_USER ?? "neo4j",

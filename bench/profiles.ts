@@ -111,14 +111,19 @@ function withRedisDb(url: string, db: number): string {
   return u.toString();
 }
 
-async function recreateDatabase(adminUrl: string, name: string, keep: boolean): Promise<void> {
-  const admin = await openPg({
-    url: adminUrl,
+/** One connection to `url` for the bench's own statements (databases made and dropped, clean-up). */
+export function openOneConnection(url: string, statementTimeoutMs: number) {
+  return openPg({
+    url,
     poolSize: 1,
     idleTimeoutMs: 1000,
-    statementTimeoutMs: 120_000,
+    statementTimeoutMs,
     connectTimeoutMs: 5000,
   });
+}
+
+async function recreateDatabase(adminUrl: string, name: string, keep: boolean): Promise<void> {
+  const admin = await openOneConnection(adminUrl, 120_000);
   try {
     const exists = await admin.query("select 1 from pg_database where datname = $1", [name]);
     if (exists.rowCount > 0 && keep) return;
