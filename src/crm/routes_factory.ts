@@ -89,8 +89,7 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
           { local: true },
         )).value
         : await load();
-      // The page is JSON text already (engine/list.ts); the cast gives the route the type of the
-      // c.json answer the OpenAPI schema describes.
+      // The page is JSON text already (engine/list.ts), cached or not.
       return jsonText<z.infer<typeof pageBody>, 200>(c, page.json, 200);
     });
   }
