@@ -11,7 +11,7 @@ import { migrateUp } from "../../src/migrate/runner.ts";
 import { openStores } from "../../src/stores/mod.ts";
 import type { Stores } from "../../src/stores/types.ts";
 import type { RelationalStore } from "../../src/stores/relational/port.ts";
-import { openPglite } from "../../src/stores/relational/pglite.ts";
+import { openSupervisedPglite } from "../../src/stores/relational/pglite_supervisor.ts";
 import { serverEnv, serverTest } from "./profile.ts";
 
 export type Profile = "embedded" | "server";
@@ -25,13 +25,17 @@ export const SERVER_VARS = [
   "S3_ENDPOINT",
 ] as const;
 
-// One migrated PGlite per test process for the embedded profile: starting PGlite costs seconds
-// (WASM compile), and scenarios already use unique data because the server profile shares one
-// database. Closed when the process unloads.
+// One migrated PGlite per test process for the embedded profile, on its own thread as the API runs
+// it: starting PGlite costs seconds (WASM compile), and scenarios already use unique data because
+// the server profile shares one database. Closed when the process unloads.
 let sharedPglite: Promise<RelationalStore> | undefined;
 function embeddedRelational(): Promise<RelationalStore> {
   sharedPglite ??= (async () => {
-    const db = await openPglite("memory://");
+    const db = await openSupervisedPglite("memory://", {
+      statementTimeoutMs: 15_000,
+      // A thread ended by the watchdog loses this in-memory database: say why in the test output.
+      warn: (message, fields) => console.error("embedded relational store:", message, fields),
+    });
     await migrateUp(db, await loadMigrations());
     globalThis.addEventListener("unload", () => void db.close());
     return db;

@@ -1,6 +1,7 @@
 /**
  * Picks the relational adapter from config: DATABASE_URL postgres://… means npm:pg, memory://
- * means a throwaway PGlite, and no URL means PGlite in $DATA_DIR/pg.
+ * means a throwaway PGlite, and no URL means PGlite in $DATA_DIR/pg; PGlite runs on its own thread
+ * (pglite_supervisor.ts).
  *
  * @module
  */
@@ -13,8 +14,12 @@ export async function openRelational(config: Config, log: Logger): Promise<Relat
   const pglite = { sharedBuffersMb: config.relational.pgliteSharedBuffersMb };
   // Only the driver in use is loaded (see openStores).
   if (url === undefined || url.startsWith("memory://")) {
-    const { openPglite } = await import("./pglite.ts");
-    return await openPglite(url === undefined ? `${config.dataDir}/pg` : "memory://", pglite);
+    const { openSupervisedPglite } = await import("./pglite_supervisor.ts");
+    return await openSupervisedPglite(url === undefined ? `${config.dataDir}/pg` : "memory://", {
+      ...pglite,
+      statementTimeoutMs: config.relational.statementTimeoutMs,
+      warn: (message, fields) => log.warn(message, fields),
+    });
   }
   const { openPg } = await import("./pg.ts");
   return await openPg({

@@ -1,0 +1,123 @@
+/**
+ * One worker thread running PGlite (pglite_worker.ts): requests out, replies paired by id, and a
+ * ping that tells whether the thread is stuck inside a statement.
+ *
+ * @module
+ */
+import { StoreError } from "../errors.ts";
+import type { PgliteOptions } from "./pglite.ts";
+import { fromWire, type WorkerReply, type WorkerRequest } from "./pglite_wire.ts";
+
+/** A request without its id, which the thread assigns. */
+export type Ask = WorkerRequest extends infer R ? R extends WorkerRequest ? Omit<R, "id"> : never
+  : never;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+  /** The statement asked for, if any, for the report of a thread that is ended. */
+  sql?: string;
+}
+
+const WORKER_URL = new URL("./pglite_worker.ts", import.meta.url);
+
+export interface ThreadEvents {
+  /** A notification for listener `listener` (the worker's LISTEN forwards it). */
+  onNotify(listener: number, payload: string): void;
+  /** The worker failed outside any request (an uncaught error, a message it could not read). */
+  onCrash(reason: string): void;
+}
+
+/** A worker thread with PGlite open on one data folder. */
+export class PgliteThread {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #next = 0;
+  #ended: StoreError | undefined;
+  /** When the unanswered ping was sent (performance.now()), if one is out. */
+  #pingSentAt: number | undefined;
+
+  private constructor(events: ThreadEvents) {
+    this.#worker = new Worker(WORKER_URL, { type: "module" });
+    this.#worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+      const m = e.data;
+      if (m.op === "notify") return events.onNotify(m.listener, m.payload);
+      const p = this.#pending.get(m.id);
+      if (p === undefined) return;
+      this.#pending.delete(m.id);
+      if (m.op === "ok") p.resolve(m.value);
+      else p.reject(fromWire(m.error));
+    };
+    // Unhandled, a worker's error would end the whole process.
+    this.#worker.onerror = (e) => {
+      e.preventDefault();
+      events.onCrash(e.message);
+    };
+    this.#worker.onmessageerror = () => events.onCrash("a reply could not be read");
+  }
+
+  /** Starts a thread and opens PGlite at `dataDir` in it; ends the thread if that fails. */
+  static async start(
+    dataDir: string,
+    options: PgliteOptions,
+    events: ThreadEvents,
+  ): Promise<PgliteThread> {
+    const thread = new PgliteThread(events);
+    try {
+      await thread.call({ op: "open", dataDir, options });
+    } catch (err) {
+      thread.end("the embedded database did not open");
+      throw err;
+    }
+    return thread;
+  }
+
+  /** Sends one request; resolves with the worker's answer or rejects with its StoreError. */
+  call<T = unknown>(ask: Ask): Promise<T> {
+    if (this.#ended) return Promise.reject(this.#ended);
+    const id = ++this.#next;
+    return new Promise<T>((resolve, reject) => {
+      try {
+        this.#worker.postMessage({ ...ask, id } as WorkerRequest);
+      } catch (err) {
+        // A parameter that cannot be cloned (a function, a class with private state).
+        reject(new StoreError("invalid", "relational", `cannot send to the database: ${err}`));
+        return;
+      }
+      const sql = "sql" in ask ? ask.sql : undefined;
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, sql });
+    });
+  }
+
+  /**
+   * Called on a timer: pings the worker while requests are out, and returns how long the current
+   * ping has gone unanswered (0 when none is out). A worker answers pings between statements, so
+   * that time is how long the statement it is running has kept the thread.
+   */
+  busyFor(now: number): number {
+    if (this.#ended) return 0;
+    if (this.#pingSentAt !== undefined) return now - this.#pingSentAt;
+    if (this.#pending.size === 0) return 0;
+    this.#pingSentAt = now;
+    this.call({ op: "ping" }).then(
+      () => this.#pingSentAt = undefined,
+      () => {},
+    );
+    return 0;
+  }
+
+  /**
+   * Ends the thread at once (whatever it runs) and fails every request still out. Returns the
+   * statements that were still out, oldest first (the first is the one that was running, unless
+   * a transaction's statement came later), for the log.
+   */
+  end(reason: string): string[] {
+    if (this.#ended) return [];
+    const statements = [...this.#pending.values()].flatMap((p) => p.sql ?? []);
+    this.#ended = new StoreError("unavailable", "relational", reason);
+    this.#worker.terminate();
+    for (const p of this.#pending.values()) p.reject(this.#ended);
+    this.#pending.clear();
+    return statements;
+  }
+}
