@@ -64,3 +64,14 @@ export async function apiSource(
   await run("deno", ["cache", "--quiet", "main.ts"], { cwd: src.dir });
   return src;
 }
+
+/**
+ * The V8 flags `deno task start` gives the API in that copy (its deno.json), so the bench, which
+ * runs main.ts itself to hold the process's pid, measures the API as it is started.
+ */
+export async function startTaskV8Flags(source: ApiSource): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${source.dir}/deno.json`)) as {
+    tasks?: Record<string, string>;
+  };
+  return (config.tasks?.start ?? "").split(/\s+/).filter((arg) => arg.startsWith("--v8-flags="));
+}

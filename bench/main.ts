@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { loadMigrations } from "../src/migrate/files.ts";
 import { migrateUp } from "../src/migrate/runner.ts";
-import { type ApiSource, apiSource, REPO_ROOT } from "./api_source.ts";
+import { type ApiSource, apiSource, REPO_ROOT, startTaskV8Flags } from "./api_source.ts";
 import { pgbenchSelect, preparePgbench, prepareRedis, redisGet } from "./baselines.ts";
 import { compareDrivers, type DriverFigure } from "./driver_compare.ts";
 import { ensureTool, run } from "./exec.ts";
@@ -189,7 +189,7 @@ async function serves(baseUrl: string, route: string): Promise<boolean> {
   return res.status !== 404 && res.status !== 405;
 }
 
-function startApi(
+async function startApi(
   source: ApiSource,
   profile: Profile,
   port: number,
@@ -198,8 +198,9 @@ function startApi(
   cpuProf?: string,
 ): Promise<ServerProcess> {
   const prof = cpuProf === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`];
-  return startServer({
-    denoArgs: ["run", "--allow-all", ...prof, "main.ts"],
+  const v8 = await startTaskV8Flags(source);
+  return await startServer({
+    denoArgs: ["run", "--allow-all", ...v8, ...prof, "main.ts"],
     cwd: source.dir,
     port,
     env: { ...profile.apiEnv, ...extraEnv },

@@ -19,7 +19,10 @@ export interface StartOptions {
   denoArgs: string[];
   cwd: string;
   port: number;
-  /** Exactly the environment the child sees (plus PATH/HOME/DENO_DIR, never the bench's own). */
+  /**
+   * Exactly the environment the child sees, plus PATH, HOME, DENO_DIR and DENO_V8_FLAGS (so a V8
+   * setting README offers can be measured), never the bench's own.
+   */
   env: Record<string, string>;
   /** Where the child's stdout and stderr go (its access log included). */
   logFile: string;
@@ -29,7 +32,7 @@ export interface StartOptions {
 
 function passThroughEnv(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "XDG_CACHE_HOME"]) {
+  for (const k of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "XDG_CACHE_HOME", "DENO_V8_FLAGS"]) {
     const v = Deno.env.get(k);
     if (v !== undefined) out[k] = v;
   }
