@@ -78,8 +78,13 @@ export async function openSupervisedPglite(
         throw new StoreError("unavailable", "relational", "the in-memory database was lost");
       }
       const fresh = await PgliteThread.start(dataDir, threadOptions, events);
-      for (const [id, l] of listeners) {
-        await fresh.call({ op: "listen", listener: id, channel: l.channel });
+      try {
+        for (const [id, l] of listeners) {
+          await fresh.call({ op: "listen", listener: id, channel: l.channel });
+        }
+      } catch (err) {
+        fresh.end("the embedded database did not listen again");
+        throw err;
       }
       thread = fresh;
       warn("embedded database reopened", {});
