@@ -12,7 +12,6 @@ import { toWire, type WorkerReply, type WorkerRequest } from "./pglite_wire.ts";
 interface WorkerScope {
   onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
   postMessage(message: WorkerReply): void;
-  close(): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
