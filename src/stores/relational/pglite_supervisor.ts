@@ -1,9 +1,11 @@
 /**
  * The embedded relational store as the API uses it: PGlite on a worker thread (pglite_thread.ts),
- * watched. A statement that keeps the thread past the statement timeout ends the thread, failing
- * what was waiting on it with `unavailable`, and a fresh thread reopens the data folder (Postgres
- * recovers it from its WAL as after a crash), the same bound server Postgres's statement_timeout
- * puts on a query. Listeners hear the cut and are listening again afterwards.
+ * watched. A statement that keeps the thread past the statement timeout (the bound server
+ * Postgres's statement_timeout puts on a query) fails, with everything waiting behind it, as
+ * `unavailable` (503), and new requests fail at once until the thread answers again; none of them
+ * runs afterwards. The statement itself cannot be stopped: ending a Worker does not interrupt its
+ * WASM, and a second PGlite on the folder beside it would not be safe. A thread that crashes is
+ * replaced: the folder is reopened (Postgres recovers it from its WAL) and listeners hear the cut.
  *
  * @module
  */
@@ -95,16 +97,11 @@ export async function openSupervisedPglite(
     }
   }
 
+  /** After a crash: the old thread is gone; a fresh one reopens the folder. */
   function restart(reason: string): void {
     if (thread === undefined) return;
-    const waiting = thread.end(reason);
-    // SQL text only (parameters are not in it): which statement held the thread, most likely the
-    // first, and how much was waiting behind it.
-    warn("embedded database thread ended", {
-      reason,
-      first_statement: waiting[0]?.slice(0, 300),
-      statements_waiting: waiting.length,
-    });
+    warn("embedded database thread ended", { reason });
+    thread.end(reason);
     thread = undefined;
     for (const l of listeners.values()) l.events?.onInterrupted?.();
     // Reopened now rather than on the next call, so listeners resume without one.
@@ -113,10 +110,23 @@ export async function openSupervisedPglite(
 
   // Only a thread that has opened is watched: opening (WASM compile, crash recovery) is not a
   // statement, and a slow start must not be cut short.
+  let stuckSince: number | undefined;
   const watch = setInterval(() => {
-    if (thread && thread.busyFor(performance.now()) > statementTimeoutMs) {
-      restart(`a statement ran past ${statementTimeoutMs} ms; its thread was ended`);
+    if (thread === undefined) return;
+    const now = performance.now();
+    if (!thread.stuck && stuckSince !== undefined) {
+      warn("embedded database answering again", { stuck_ms: Math.round(now - stuckSince) });
+      stuckSince = undefined;
     }
+    if (thread.busyFor(now) <= statementTimeoutMs || thread.stuck) return;
+    const waiting = thread.abandon(`a statement ran past ${statementTimeoutMs} ms`);
+    stuckSince = now;
+    // SQL text only (parameters are not in it): which statement holds the thread, most likely
+    // the first, and how much was waiting behind it.
+    warn("embedded database statement past the timeout", {
+      first_statement: waiting[0]?.slice(0, 300),
+      statements_failed: waiting.length,
+    });
   }, Math.min(1000, Math.max(50, statementTimeoutMs / 4)));
   Deno.unrefTimer(watch);
 
@@ -169,7 +179,8 @@ export async function openSupervisedPglite(
       const t = thread ?? await replacing?.catch(() => undefined);
       thread = undefined;
       if (t === undefined) return;
-      // A thread stuck in a statement is ended rather than waited for past the timeout.
+      // A stuck thread is not waited for: ending the process stops what ending the Worker cannot.
+      if (t.stuck) return t.end("database closed");
       const timer = setTimeout(() => t.end("database closed"), statementTimeoutMs);
       try {
         await t.call({ op: "close" });

@@ -1,6 +1,8 @@
 /**
  * One worker thread running PGlite (pglite_worker.ts): requests out, replies paired by id, and a
- * ping that tells whether the thread is stuck inside a statement.
+ * ping that tells whether the thread is stuck inside a statement. A stuck thread cannot be
+ * stopped (ending a Worker does not interrupt its WASM, which would go on beside a reopened
+ * database), so the store gives up on what waits for it instead (`abandon`).
  *
  * @module
  */
@@ -15,8 +17,9 @@ export type Ask = WorkerRequest extends infer R ? R extends WorkerRequest ? Omit
 interface Pending {
   resolve(value: unknown): void;
   reject(err: unknown): void;
-  /** The statement asked for, if any, for the report of a thread that is ended. */
+  /** The statement asked for, if any, for the report of a thread given up on. */
   sql?: string;
+  ping?: boolean;
 }
 
 const WORKER_URL = new URL("./pglite_worker.ts", import.meta.url);
@@ -34,6 +37,10 @@ export class PgliteThread {
   readonly #pending = new Map<number, Pending>();
   #next = 0;
   #ended: StoreError | undefined;
+  /** Set while the thread runs a statement the store gave up on; cleared when it answers. */
+  #stuck: StoreError | undefined;
+  /** Shared with the worker: the highest request id given up on, which it must not run. */
+  readonly #gaveUp = new Int32Array(new SharedArrayBuffer(4));
   /** When the unanswered ping was sent (performance.now()), if one is out. */
   #pingSentAt: number | undefined;
 
@@ -64,7 +71,7 @@ export class PgliteThread {
   ): Promise<PgliteThread> {
     const thread = new PgliteThread(events);
     try {
-      await thread.call({ op: "open", dataDir, options });
+      await thread.call({ op: "open", dataDir, options, gaveUp: thread.#gaveUp.buffer });
     } catch (err) {
       thread.end("the embedded database did not open");
       throw err;
@@ -72,9 +79,19 @@ export class PgliteThread {
     return thread;
   }
 
-  /** Sends one request; resolves with the worker's answer or rejects with its StoreError. */
+  /** Whether the thread is inside a statement the store gave up on. */
+  get stuck(): boolean {
+    return this.#stuck !== undefined;
+  }
+
+  /**
+   * Sends one request; resolves with the worker's answer or rejects with its StoreError. While
+   * the thread is stuck, requests fail at once, except a transaction's end (its transaction holds
+   * the worker's queue until then) and close.
+   */
   call<T = unknown>(ask: Ask): Promise<T> {
     if (this.#ended) return Promise.reject(this.#ended);
+    if (this.#stuck && ask.op !== "end" && ask.op !== "close") return Promise.reject(this.#stuck);
     const id = ++this.#next;
     return new Promise<T>((resolve, reject) => {
       try {
@@ -85,7 +102,8 @@ export class PgliteThread {
         return;
       }
       const sql = "sql" in ask ? ask.sql : undefined;
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, sql });
+      const ping = ask.op === "ping";
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, sql, ping });
     });
   }
 
@@ -100,24 +118,41 @@ export class PgliteThread {
     if (this.#pending.size === 0) return 0;
     this.#pingSentAt = now;
     this.call({ op: "ping" }).then(
-      () => this.#pingSentAt = undefined,
+      () => {
+        this.#pingSentAt = undefined;
+        this.#stuck = undefined;
+      },
       () => {},
     );
     return 0;
   }
 
   /**
-   * Ends the thread at once (whatever it runs) and fails every request still out. Returns the
-   * statements that were still out, oldest first (the first is the one that was running, unless
-   * a transaction's statement came later), for the log.
+   * Fails every request still out (the ping aside) and has the worker skip them if they have not
+   * run yet, so none takes effect after its caller was told it failed; until the thread answers
+   * again, new requests fail at once. Returns the statements that were out, oldest first (the
+   * first is most likely the one running), for the log.
    */
-  end(reason: string): string[] {
-    if (this.#ended) return [];
-    const statements = [...this.#pending.values()].flatMap((p) => p.sql ?? []);
+  abandon(reason: string): string[] {
+    if (this.#ended || this.#stuck) return [];
+    this.#stuck = new StoreError("unavailable", "relational", reason);
+    Atomics.store(this.#gaveUp, 0, this.#next);
+    const statements: string[] = [];
+    for (const [id, p] of this.#pending) {
+      if (p.ping) continue;
+      if (p.sql !== undefined) statements.push(p.sql);
+      p.reject(this.#stuck);
+      this.#pending.delete(id);
+    }
+    return statements;
+  }
+
+  /** Ends the thread (after a crash, or at close) and fails every request still out. */
+  end(reason: string): void {
+    if (this.#ended) return;
     this.#ended = new StoreError("unavailable", "relational", reason);
     this.#worker.terminate();
     for (const p of this.#pending.values()) p.reject(this.#ended);
     this.#pending.clear();
-    return statements;
   }
 }

@@ -11,7 +11,14 @@ import type { QueryOptions } from "./port.ts";
 
 /** What the store asks of the worker; `id` pairs each request with its reply. */
 export type WorkerRequest =
-  | { op: "open"; id: number; dataDir: string; options: PgliteOptions }
+  | {
+    op: "open";
+    id: number;
+    dataDir: string;
+    options: PgliteOptions;
+    /** One Int32: the highest request id the store gave up on; the worker skips those. */
+    gaveUp: SharedArrayBuffer;
+  }
   | { op: "query"; id: number; sql: string; params: unknown[]; options?: QueryOptions; tx?: number }
   | { op: "exec"; id: number; sql: string; tx?: number }
   | { op: "begin"; id: number; tx: number }
