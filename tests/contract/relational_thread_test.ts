@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { isStoreError } from "../../src/stores/errors.ts";
 import { openSupervisedPglite } from "../../src/stores/relational/pglite_supervisor.ts";
+import { PgliteThread } from "../../src/stores/relational/pglite_thread.ts";
 import type { RelationalStore } from "../../src/stores/relational/port.ts";
 import { relationalContract } from "./relational_contract.ts";
 
@@ -110,5 +111,30 @@ Deno.test("relational: the embedded thread keeps SQLSTATE details on its errors"
     });
   } finally {
     await db.close();
+  }
+});
+
+Deno.test("relational: a BEGIN given up on as it opened does not hold the embedded thread's queue", async () => {
+  const thread = await PgliteThread.start("memory://", {}, { onNotify() {}, onCrash() {} });
+  const within = <T>(p: Promise<T>, what: string) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`${what}: stuck`)), 5000)
+      ),
+    ]);
+  try {
+    // Given up on at once: the worker may have admitted the BEGIN or not; either way it must not
+    // leave a transaction open that nobody ends.
+    for (let tx = 1; tx <= 5; tx++) {
+      const begun = thread.call({ op: "begin", tx });
+      thread.busyFor(performance.now()); // a ping out: it tells when the thread answers again
+      thread.abandon("given up in the test");
+      await assert.rejects(begun, (e) => isStoreError(e, "unavailable"));
+      await until("answering again", () => Promise.resolve(!thread.stuck));
+      await within(thread.call({ op: "query", sql: "select 1", params: [] }), `round ${tx}`);
+    }
+  } finally {
+    thread.end("test over");
   }
 });

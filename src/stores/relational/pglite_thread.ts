@@ -20,6 +20,8 @@ interface Pending {
   /** The statement asked for, if any, for the report of a thread given up on. */
   sql?: string;
   ping?: boolean;
+  /** For a BEGIN: the transaction it opens. */
+  tx?: number;
 }
 
 const WORKER_URL = new URL("./pglite_worker.ts", import.meta.url);
@@ -43,6 +45,8 @@ export class PgliteThread {
   readonly #gaveUp = new Int32Array(new SharedArrayBuffer(4));
   /** When the unanswered ping was sent (performance.now()), if one is out. */
   #pingSentAt: number | undefined;
+  /** BEGINs given up on (request id -> transaction): one that opened anyway is rolled back. */
+  readonly #abandonedBegins = new Map<number, number>();
 
   private constructor(events: ThreadEvents) {
     this.#worker = new Worker(WORKER_URL, { type: "module" });
@@ -50,7 +54,7 @@ export class PgliteThread {
       const m = e.data;
       if (m.op === "notify") return events.onNotify(m.listener, m.payload);
       const p = this.#pending.get(m.id);
-      if (p === undefined) return;
+      if (p === undefined) return this.#late(m);
       this.#pending.delete(m.id);
       if (m.op === "ok") p.resolve(m.value);
       else p.reject(fromWire(m.error));
@@ -103,7 +107,8 @@ export class PgliteThread {
       }
       const sql = "sql" in ask ? ask.sql : undefined;
       const ping = ask.op === "ping";
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, sql, ping });
+      const tx = ask.op === "begin" ? ask.tx : undefined;
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, sql, ping, tx });
     });
   }
 
@@ -141,10 +146,22 @@ export class PgliteThread {
     for (const [id, p] of this.#pending) {
       if (p.ping) continue;
       if (p.sql !== undefined) statements.push(p.sql);
+      if (p.tx !== undefined) this.#abandonedBegins.set(id, p.tx);
       p.reject(this.#stuck);
       this.#pending.delete(id);
     }
     return statements;
+  }
+
+  /**
+   * A reply to a request given up on. A BEGIN that the worker admitted just before it heard of
+   * the give-up opened a transaction nobody will end, holding the worker's queue: roll it back.
+   */
+  #late(m: Exclude<WorkerReply, { op: "notify" }>): void {
+    const tx = this.#abandonedBegins.get(m.id);
+    if (tx === undefined) return;
+    this.#abandonedBegins.delete(m.id);
+    if (m.op === "ok") this.call({ op: "end", tx, commit: false }).catch(() => {});
   }
 
   /** Ends the thread (after a crash, or at close) and fails every request still out. */
