@@ -33,7 +33,7 @@ function embeddedRelational(): Promise<RelationalStore> {
   sharedPglite ??= (async () => {
     const db = await openSupervisedPglite("memory://", {
       statementTimeoutMs: 15_000,
-      // A thread ended by the watchdog loses this in-memory database: say why in the test output.
+      // A statement past the timeout fails what waits on it: say why in the test output.
       warn: (message, fields) => console.error("embedded relational store:", message, fields),
     });
     await migrateUp(db, await loadMigrations());

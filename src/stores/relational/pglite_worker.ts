@@ -59,7 +59,7 @@ function opened(): RelationalStore {
 function target(tx: number | undefined): Transaction | RelationalStore {
   if (tx === undefined) return opened();
   const open = txs.get(tx);
-  // After a thread restart the store's transaction ids name nothing here.
+  // A transaction whose BEGIN was given up on, or one opened in a thread that crashed, is not here.
   if (open === undefined) throw new Error("transaction is no longer open");
   return open.tx;
 }
