@@ -17,9 +17,15 @@ import { type Ask, PgliteThread } from "./pglite_thread.ts";
 import type { ListenEvents, QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
 
 export interface SupervisedPgliteOptions extends PgliteOptions {
-  /** How long one statement may keep the thread before the thread is ended and reopened. */
+  /**
+   * How long one statement may keep the thread before everything waiting on it fails and new
+   * requests fail at once (the statement itself runs on).
+   */
   statementTimeoutMs: number;
-  /** Told when the thread is ended and when it is back, and of a listener that threw. */
+  /**
+   * Told of a statement past the timeout and of the thread answering again, of a crashed thread
+   * replaced, and of a listener that threw.
+   */
   warn?: (message: string, fields: Record<string, unknown>) => void;
 }
 

@@ -10,9 +10,11 @@ import { StoreError } from "../errors.ts";
 import type { PgliteOptions } from "./pglite.ts";
 import { fromWire, type WorkerReply, type WorkerRequest } from "./pglite_wire.ts";
 
+/** Omit applied to each member of a union (a conditional type distributes over its parameter). */
+type WithoutId<R> = R extends unknown ? Omit<R, "id"> : never;
+
 /** A request without its id, which the thread assigns. */
-export type Ask = WorkerRequest extends infer R ? R extends WorkerRequest ? Omit<R, "id"> : never
-  : never;
+export type Ask = WithoutId<WorkerRequest>;
 
 interface Pending {
   resolve(value: unknown): void;
