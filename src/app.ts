@@ -39,6 +39,7 @@ import { DOMAINS } from "./domains.ts";
 import type { Stores } from "./stores/types.ts";
 import { ReadThroughCache } from "./caching/read_through.ts";
 import { drainOutbox, recordInvalidation } from "./caching/invalidation_outbox.ts";
+import { BackupsInFlight } from "./ops/backup/in_flight.ts";
 
 export interface AppOptions {
   logger?: Logger;
@@ -94,6 +95,7 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
     grants: new GrantsMemo(),
     accounts: new AccountMemo(),
     now: options.now ?? Date.now,
+    backups: new BackupsInFlight(),
   };
   registerOpsGauges(metrics.registry, opsContextFromDeps(deps));
   const permissions = joinPermissionTables(

@@ -15,6 +15,7 @@ import type {
 } from "../auth/mod.ts";
 import type { Stores } from "../stores/types.ts";
 import type { ReadThroughCache } from "../caching/read_through.ts";
+import type { BackupsInFlight } from "../ops/backup/in_flight.ts";
 
 export type AppEnv = {
   Variables: {
@@ -40,4 +41,6 @@ export interface Deps {
   accounts: AccountMemo;
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now: () => number;
+  /** Backups this instance runs; the ops domain's stop interrupts them. */
+  backups: BackupsInFlight;
 }

@@ -6,7 +6,13 @@
 import type { Deps } from "../http/types.ts";
 import type { OpsContext } from "./types.ts";
 
-/** The ops view of the HTTP Deps: stores, config, log and the injected clock. */
+/** The ops view of the HTTP Deps: stores, config, log, the injected clock and running backups. */
 export function opsContextFromDeps(deps: Deps): OpsContext {
-  return { stores: deps.stores, config: deps.config, log: deps.log, now: deps.now };
+  return {
+    stores: deps.stores,
+    config: deps.config,
+    log: deps.log,
+    now: deps.now,
+    backups: deps.backups,
+  };
 }

@@ -44,10 +44,16 @@ export const opsDomain: Domain = {
   permissions: OPS_PERMISSIONS,
   routes: opsRoutes,
   jobs(deps) {
-    const stop = startOpsSchedule(opsContextFromDeps(deps), {
+    const stopSchedule = startOpsSchedule(opsContextFromDeps(deps), {
       backup: deps.config.ops.backupAt,
       partitions: deps.config.ops.partitionsAt,
     });
-    return Promise.resolve(stop);
+    return Promise.resolve(async () => {
+      // The schedule's timer first (a tick must not start a run now), then every running backup
+      // interrupted, which also ends the schedule's own wait for one.
+      const scheduleStopped = stopSchedule();
+      await deps.backups.stop();
+      await scheduleStopped;
+    });
   },
 };

@@ -9,6 +9,7 @@ import type { Logger } from "../log.ts";
 import type { StoreHealth } from "../stores/health.ts";
 import type { ObjectStore } from "../stores/objects/port.ts";
 import type { Stores } from "../stores/types.ts";
+import type { BackupsInFlight } from "./backup/in_flight.ts";
 
 /** What every ops service needs, passed in (never the HTTP Deps, so scripts and the TUI can call). */
 export interface OpsContext {
@@ -17,6 +18,8 @@ export interface OpsContext {
   log: Logger;
   /** Milliseconds since the epoch; injected so tests can move time. */
   now: () => number;
+  /** The serving instance's runs, interrupted when it stops (absent in the CLI and the TUI). */
+  backups?: BackupsInFlight;
 }
 
 /** The five store roles, in backup order. */

@@ -1,15 +1,24 @@
 /**
  * Backups on both profiles: a run over the five stores, restored into a fresh deployment with a
  * proof that every store equals the manifest; verify names a corrupted part; two concurrent starts
- * give one run and one 409; a non-empty target is refused unless forced with the id typed back.
+ * give one run and one 409; a non-empty target is refused unless forced with the id typed back; a
+ * stopping instance interrupts its run and records it.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { AppError } from "../../src/errors.ts";
-import { backupStatus, restoreBackup, startBackup, verifyBackup } from "../../src/ops/mod.ts";
+import {
+  backupStatus,
+  opsContextFromDeps,
+  opsDomain,
+  restoreBackup,
+  startBackup,
+  verifyBackup,
+} from "../../src/ops/mod.ts";
 import type { OpsContext } from "../../src/ops/types.ts";
 import { BACKUP_BUCKET } from "../../src/ops/backup/parts.ts";
+import { BackupsInFlight } from "../../src/ops/backup/in_flight.ts";
 import { createUser, openTestApi, type Profile, type TestApi } from "../support/api.ts";
 import { serverTest } from "../support/profile.ts";
 import { openFreshDeployment } from "./fresh_deployment.ts";
@@ -192,6 +201,29 @@ function scenario(profile: Profile) {
         assert.deepEqual(bad.failed, ["graph/graph.ndjson.gz"]);
         const part = bad.parts.find((p) => p.path === "graph/graph.ndjson.gz")!;
         assert.ok(part.reason, "a reason is given");
+      });
+
+      await t.step("a stopping instance interrupts its backup and records why", async () => {
+        // An instance of its own (the API's deps with a fresh set of runs), stopped the way
+        // main.ts stops it: through the ops domain's jobs.
+        const deps = { ...api.app.deps, backups: new BackupsInFlight() };
+        const stopJobs = await opsDomain.jobs!(deps);
+        const stopping = opsContextFromDeps(deps);
+        const started = await startBackup(stopping);
+        const before = await backupStatus(ctx, started);
+        assert.equal(before.state, "running");
+        await stopJobs();
+        // The stop resolves only once the run has recorded its end: no polling needed.
+        const run = await backupStatus(ctx, started);
+        assert.equal(run.state, "failed");
+        assert.match(run.error ?? "", /interrupted: the instance running it is shutting down/);
+        const stuck = Object.values(run.progress).filter((p) => p.state === "running");
+        assert.deepEqual(stuck, []);
+        // A stopped instance takes no new run; the others are not blocked by the interrupted one.
+        const refused = await expectAppError(startBackup(stopping), 503);
+        assert.match(refused.message, /shutting down/);
+        const next = await startBackup(ctx);
+        assert.equal((await waitFinished(ctx, next)).state, "succeeded");
       });
     } finally {
       await neo4j?.close();

@@ -37,13 +37,17 @@ export function manifestChecksum(m: Manifest): string {
   return sha256Hex(JSON.stringify({ ...m, manifest_sha256: "" }));
 }
 
-/** Runs the backup; resolves when done (the catalogue row says how it ended). */
+/**
+ * Runs the backup; resolves when done (the catalogue row says how it ended). Stops between items
+ * once `ctx.backups` is stopping, and records the run failed with that reason.
+ */
 export async function runBackup(
   ctx: OpsContext,
   run: { id: string; prefix: string; startedMs: number },
 ): Promise<Manifest | null> {
   const { stores } = ctx;
   const db = stores.relational;
+  const stopping = ctx.backups?.signal;
   const progress: Record<StoreRole, StoreProgress> = Object.fromEntries(
     ROLES.map((r) => [r, { state: "pending", done: 0, total: null }]),
   ) as Record<StoreRole, StoreProgress>;
@@ -59,6 +63,7 @@ export async function runBackup(
     );
   };
   const tick = (role: StoreRole) => () => {
+    stopping?.throwIfAborted();
     progress[role].done++;
     void save();
   };
@@ -69,6 +74,7 @@ export async function runBackup(
     lines: AsyncIterable<string>,
     digestOf?: (line: string) => string,
   ) => {
+    stopping?.throwIfAborted();
     const written = await writePart(stores.objects, run.prefix + path, lines, {
       onItem: tick(role),
       digestOf,
@@ -78,6 +84,7 @@ export async function runBackup(
   };
   let current: StoreRole = "relational";
   const begin = async (role: StoreRole, total: number | null) => {
+    stopping?.throwIfAborted();
     current = role;
     progress[role] = { state: "running", done: 0, total };
     await save(true);

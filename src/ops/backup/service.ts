@@ -11,7 +11,7 @@ import type {
   RestoreReport,
   VerifyReport,
 } from "../types.ts";
-import { AppError, conflict } from "../../errors.ts";
+import { AppError, conflict, serviceUnavailable } from "../../errors.ts";
 import { failAbandoned, getRun, insertRun, listRuns } from "./catalogue.ts";
 import { restoreFromBackup } from "./restore.ts";
 import { runBackup, runPrefix } from "./run.ts";
@@ -27,12 +27,16 @@ export async function listBackups(
 
 /**
  * Starts a backup run in the background and returns its id. A second call while a run is in
- * progress on any instance fails with a 409 conflict. `wait` resolves only when the run ended.
+ * progress on any instance fails with a 409 conflict, and a call on a stopping instance with a
+ * 503. `wait` resolves only when the run ended.
  */
 export async function startBackup(
   ctx: OpsContext,
   opts: { actor?: string | null; wait?: boolean } = {},
 ): Promise<string> {
+  if (ctx.backups?.signal.aborted) {
+    throw serviceUnavailable("this instance is shutting down; start the backup on another");
+  }
   const db = ctx.stores.relational;
   const startedMs = ctx.now();
   await failAbandoned(db, startedMs);
@@ -40,6 +44,7 @@ export async function startBackup(
   const prefix = runPrefix(startedMs);
   await insertRun(db, { id, prefix, startedMs, actor: opts.actor ?? null });
   const work = runBackup(ctx, { id, prefix, startedMs });
+  ctx.backups?.track(work);
   if (opts.wait) await work;
   return id;
 }
