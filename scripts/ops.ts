@@ -3,7 +3,10 @@
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { AppError } from "../src/errors.ts";
 import { createLogger } from "../src/log.ts";
+import { BackupsInFlight } from "../src/ops/backup/in_flight.ts";
 import { runOpsCli, USAGE } from "../src/ops/cli.ts";
+import { loadMigrations } from "../src/migrate/files.ts";
+import { migrateUp } from "../src/migrate/runner.ts";
 import { openStores } from "../src/stores/mod.ts";
 
 async function* fileLines(path: string | undefined): AsyncGenerator<string> {
@@ -31,9 +34,19 @@ async function main(args: string[]): Promise<number> {
   const stores = await openStores(config, log, {
     signingKey: config.auth.jwtSecret ?? "ops-cli-signs-no-urls",
   });
+  // As the API and the TUI do at start: a deployment the API has never run on (a fresh folder,
+  // a new database to restore into) gets its schema instead of a "relation does not exist".
+  await migrateUp(stores.relational, await loadMigrations());
+  // Ctrl-C during `deno task backup` records the run as interrupted instead of leaving it
+  // "running" until its heartbeat goes stale; the command then reports it and exits 1.
+  const backups = new BackupsInFlight();
+  const interrupt = () => void backups.stop();
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  for (const s of signals) Deno.addSignalListener(s, interrupt);
   try {
-    return await runOpsCli({ stores, config, log, now: Date.now }, args, io());
+    return await runOpsCli({ stores, config, log, now: Date.now, backups }, args, io());
   } finally {
+    for (const s of signals) Deno.removeSignalListener(s, interrupt);
     await stores.close();
   }
 }

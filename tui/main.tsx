@@ -15,6 +15,7 @@ import { App } from "./app.tsx";
 import { parseArgs, USAGE } from "./args.ts";
 import { consistencySource } from "./consistency_source.ts";
 import { directClient } from "./direct_client.ts";
+import { BackupsInFlight } from "../src/ops/backup/in_flight.ts";
 
 function describeTarget(config: Config): string {
   const servers = [
@@ -61,11 +62,16 @@ async function main(argv: string[]): Promise<number> {
   // With an admin token the API answers what only it knows (its read-through hit counters) and
   // does the consistency repair itself, audited; everything else goes to the stores directly.
   const api = args.apiUrl && args.token ? { url: args.apiUrl, token: args.token } : null;
-  const client = directClient({ stores, config: cfg, log, now: () => Date.now() }, {
+  // Quitting while a backup runs records it as interrupted before the stores close under it.
+  const backups = new BackupsInFlight();
+  const client = directClient({ stores, config: cfg, log, now: () => Date.now(), backups }, {
     target: describeTarget(cfg),
     consistency: consistencySource(stores, log, api),
     cacheStats: api ? apiCacheStats(api) : null,
-    close: () => stores.close(),
+    close: async () => {
+      await backups.stop();
+      await stores.close();
+    },
     apiUrl: args.apiUrl,
   });
   const tty = Deno.stdout.isTerminal();

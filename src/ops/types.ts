@@ -18,7 +18,7 @@ export interface OpsContext {
   log: Logger;
   /** Milliseconds since the epoch; injected so tests can move time. */
   now: () => number;
-  /** The serving instance's runs, interrupted when it stops (absent in the CLI and the TUI). */
+  /** The process's running backups, interrupted when it stops (the API, the CLI, the TUI). */
   backups?: BackupsInFlight;
 }
 
