@@ -66,6 +66,9 @@ async function start(config: Config): Promise<void> {
   });
   const stop = (signal: string) => {
     log.info("shutting down", { signal });
+    // Backups first: a client following one (its events stream) would otherwise hold the drain
+    // open until the run ended.
+    void app.deps.backups.stop();
     void served.stop();
   };
   Deno.addSignalListener("SIGINT", () => stop("SIGINT"));

@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { AppError } from "../src/errors.ts";
 import { createLogger } from "../src/log.ts";
+import { dropAllCachedGrants } from "../src/auth/mod.ts";
 import { BackupsInFlight } from "../src/ops/backup/in_flight.ts";
 import { runOpsCli, USAGE } from "../src/ops/cli.ts";
 import { loadMigrations } from "../src/migrate/files.ts";
@@ -36,12 +37,22 @@ async function main(args: string[]): Promise<number> {
   });
   // As the API and the TUI do at start: a deployment the API has never run on (a fresh folder,
   // a new database to restore into) gets its schema instead of a "relation does not exist".
-  await migrateUp(stores.relational, await loadMigrations());
+  const applied = await migrateUp(stores.relational, await loadMigrations());
+  // As main.ts: a migration may have changed role JSON that cached grants still hold.
+  if (applied.length > 0) await dropAllCachedGrants(stores.cache).catch(() => {});
   // Ctrl-C during `deno task backup` records the run as interrupted instead of leaving it
-  // "running" until its heartbeat goes stale; the command then reports it and exits 1.
+  // "running" until its heartbeat goes stale; the command then reports it and exits 1. A second
+  // Ctrl-C exits at once. Other commands keep the default (Ctrl-C ends them).
   const backups = new BackupsInFlight();
-  const interrupt = () => void backups.stop();
-  const signals = ["SIGINT", "SIGTERM"] as const;
+  const signals = args[0] === "backup" ? (["SIGINT", "SIGTERM"] as const) : [];
+  const interrupt = () => {
+    if (backups.signal.aborted) Deno.exit(130);
+    console.error(
+      "interrupting the backup; Ctrl-C again quits at once, leaving the run 'running' (and new " +
+        "runs refused) until its heartbeat is 10 minutes old",
+    );
+    void backups.stop();
+  };
   for (const s of signals) Deno.addSignalListener(s, interrupt);
   try {
     return await runOpsCli({ stores, config, log, now: Date.now, backups }, args, io());

@@ -300,7 +300,9 @@ export function opsRoutes(deps: Deps) {
     const { id } = c.req.valid("param");
     await backupStatus(ctx, id); // 404 before the stream starts
     return streamSSE(c, async (stream) => {
-      while (!stream.aborted) {
+      // A stopping instance closes the stream (the client reconnects to another), so a run
+      // followed here, whichever instance runs it, cannot hold the shutdown's drain open.
+      while (!stream.aborted && !deps.backups.signal.aborted) {
         const run = await backupStatus(ctx, id);
         const ended = run.state !== "running";
         await stream.writeSSE({ event: ended ? "end" : "progress", data: JSON.stringify(run) });

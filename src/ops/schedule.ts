@@ -32,6 +32,7 @@ export function startOpsSchedule(
 ): () => Promise<void> {
   let busy: Promise<void> = Promise.resolve();
   const tick = async () => {
+    if (ctx.backups?.signal.aborted) return;
     const now = ctx.now();
     try {
       const backupDue = dueSince(times.backup, now);

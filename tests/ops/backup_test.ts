@@ -219,6 +219,15 @@ function scenario(profile: Profile) {
         assert.match(run.error ?? "", /interrupted: the instance running it is shutting down/);
         const stuck = Object.values(run.progress).filter((p) => p.state === "running");
         assert.deepEqual(stuck, []);
+        // A stop that lands while the run's row is still being written waits for it as well.
+        const racing = { ...ctx, backups: new BackupsInFlight() };
+        const starting = startBackup(racing);
+        const stopped = racing.backups.stop();
+        const raced = await starting;
+        await stopped;
+        const racedRun = await backupStatus(ctx, raced);
+        assert.equal(racedRun.state, "failed");
+        assert.match(racedRun.error ?? "", /interrupted/);
         // A stopped instance takes no new run; the others are not blocked by the interrupted one.
         const refused = await expectAppError(startBackup(stopping), 503);
         assert.match(refused.message, /shutting down/);

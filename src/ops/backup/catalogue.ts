@@ -94,7 +94,7 @@ export async function saveProgress(
 ): Promise<void> {
   await db.query(
     `UPDATE backup_runs SET progress = $2::jsonb, size_bytes = $3::bigint, heartbeat_at = now()
-     WHERE id = $1::uuid`,
+     WHERE id = $1::uuid AND state = 'running'`,
     [id, JSON.stringify(progress), sizeBytes],
   );
 }

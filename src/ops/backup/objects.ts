@@ -44,10 +44,13 @@ export async function* eachObject(
   }
 }
 
-/** Counts objects (progress total). */
-export async function countObjects(objects: ObjectStore): Promise<number> {
+/** Counts objects (progress total); `signal` ends a long listing early. */
+export async function countObjects(objects: ObjectStore, signal?: AbortSignal): Promise<number> {
   let n = 0;
-  for await (const _ of eachObject(objects)) n++;
+  for await (const _ of eachObject(objects)) {
+    if (n % 1000 === 0) signal?.throwIfAborted();
+    n++;
+  }
   return n;
 }
 

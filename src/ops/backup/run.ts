@@ -54,13 +54,18 @@ export async function runBackup(
   const parts: ManifestPart[] = [];
   let size = 0;
   let lastSave = 0;
-  const save = async (force = false) => {
+  // The save in flight, awaited before the run's end is written so it cannot land after it.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (force = false) => {
     const t = Date.now();
-    if (!force && t - lastSave < 500) return;
+    if (!force && t - lastSave < 500) return saving;
     lastSave = t;
-    await saveProgress(db, run.id, progress, size).catch((err) =>
-      ctx.log.warn("backup progress not saved", { id: run.id, error: String(err) })
+    saving = saving.then(() =>
+      saveProgress(db, run.id, progress, size).catch((err) =>
+        ctx.log.warn("backup progress not saved", { id: run.id, error: String(err) })
+      )
     );
+    return saving;
   };
   const tick = (role: StoreRole) => () => {
     stopping?.throwIfAborted();
@@ -95,12 +100,16 @@ export async function runBackup(
   };
 
   try {
+    stopping?.throwIfAborted();
     await stores.objects.ensureBucket(BACKUP_BUCKET);
     // Relational: every table, one part each, over one snapshot where the adapter allows.
     const meta = await withDumpSnapshot(db, async (q) => {
       const tables = await listTables(q);
       let total = 0;
-      for (const t of tables) total += await countRows(q, t.name);
+      for (const t of tables) {
+        stopping?.throwIfAborted();
+        total += await countRows(q, t.name);
+      }
       await begin("relational", total);
       for (const t of tables) {
         await part("relational", t.name, `relational/${t.name}.ndjson.gz`, dumpTable(q, t));
@@ -132,7 +141,7 @@ export async function runBackup(
     await done("cache");
 
     // Objects: copies plus an inventory.
-    await begin("objects", await countObjects(stores.objects));
+    await begin("objects", await countObjects(stores.objects, stopping));
     await part(
       "objects",
       "inventory",
@@ -167,6 +176,7 @@ export async function runBackup(
       manifest_sha256: "",
     };
     manifest.manifest_sha256 = manifestChecksum(manifest);
+    await saving;
     size += (await writeJson(stores.objects, run.prefix + MANIFEST, manifest)).size_bytes;
     await writeJson(stores.objects, indexKey(run.id), { id: run.id, prefix: run.prefix });
     await finishRun(db, run.id, {
@@ -182,6 +192,7 @@ export async function runBackup(
     const reason = `${current}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 1000);
     progress[current] = { ...progress[current], state: "failed", error: reason };
     ctx.log.error("backup failed", { id: run.id, error: reason });
+    await saving;
     await finishRun(db, run.id, {
       state: "failed",
       finishedMs: ctx.now(),

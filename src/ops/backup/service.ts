@@ -37,16 +37,26 @@ export async function startBackup(
   if (ctx.backups?.signal.aborted) {
     throw serviceUnavailable("this instance is shutting down; start the backup on another");
   }
-  const db = ctx.stores.relational;
-  const startedMs = ctx.now();
-  await failAbandoned(db, startedMs);
-  const id = crypto.randomUUID();
-  const prefix = runPrefix(startedMs);
-  await insertRun(db, { id, prefix, startedMs, actor: opts.actor ?? null });
-  const work = runBackup(ctx, { id, prefix, startedMs });
-  ctx.backups?.track(work);
-  if (opts.wait) await work;
-  return id;
+  // Tracked from here, not from the run: a stop that lands while the row is being inserted
+  // must still wait for the run to record how it ended.
+  const settled = Promise.withResolvers<void>();
+  ctx.backups?.track(settled.promise);
+  let work: Promise<unknown> | undefined;
+  try {
+    const db = ctx.stores.relational;
+    const startedMs = ctx.now();
+    await failAbandoned(db, startedMs);
+    const id = crypto.randomUUID();
+    const prefix = runPrefix(startedMs);
+    await insertRun(db, { id, prefix, startedMs, actor: opts.actor ?? null });
+    work = runBackup(ctx, { id, prefix, startedMs });
+    if (opts.wait) await work;
+    return id;
+  } finally {
+    const release = () => settled.resolve();
+    if (work) void work.then(release, release);
+    else release();
+  }
 }
 
 /** One run with per-store progress (404 when unknown). */
