@@ -2,21 +2,15 @@
 // accepting, drain in-flight requests (src/http/serve.ts), then close the stores.
 import { createApp } from "./src/app.ts";
 import { startGenerationSync } from "./src/caching/generation_sync.ts";
-import {
-  dropAllCachedGrants,
-  ensureAdmin,
-  startAccountSync,
-  startGrantsSync,
-} from "./src/auth/mod.ts";
+import { ensureAdmin, startAccountSync, startGrantsSync } from "./src/auth/mod.ts";
 import { type Config, ConfigError, loadConfig } from "./src/config.ts";
 import { bufferedStdout, createLogger } from "./src/log.ts";
-import { loadMigrations } from "./src/migrate/files.ts";
-import { migrateUp } from "./src/migrate/runner.ts";
 import { loadOrCreateSecret } from "./src/secret_file.ts";
 import { serve } from "./src/http/serve.ts";
 import { openStores } from "./src/stores/mod.ts";
 import { STORE_ROLES } from "./src/stores/types.ts";
 import { startBackgroundJobs } from "./src/system/background.ts";
+import { bringSchemaUp } from "./src/migrate/schema.ts";
 import { startDomainJobs } from "./src/domains.ts";
 
 async function start(config: Config): Promise<void> {
@@ -27,14 +21,7 @@ async function start(config: Config): Promise<void> {
   const cfg: Config = { ...config, auth: { ...config.auth, jwtSecret } };
 
   const stores = await openStores(cfg, log, { signingKey: jwtSecret });
-  const applied = await migrateUp(stores.relational, await loadMigrations());
-  if (applied.length > 0) {
-    log.info("migrations applied", { versions: applied });
-    // A migration may have changed role JSON; cached grants would keep the old one for 15 min.
-    await dropAllCachedGrants(stores.cache).catch((err) =>
-      log.warn("cached grants not dropped after migrations", { error: String(err) })
-    );
-  }
+  await bringSchemaUp(stores, log);
   const admin = await ensureAdmin({ db: stores.relational, log }, cfg.auth);
   if (admin === "created") {
     log.info("admin created from ADMIN_EMAIL", { email: cfg.auth.adminEmail });

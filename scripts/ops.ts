@@ -3,11 +3,9 @@
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { AppError } from "../src/errors.ts";
 import { createLogger } from "../src/log.ts";
-import { dropAllCachedGrants } from "../src/auth/mod.ts";
 import { BackupsInFlight } from "../src/ops/backup/in_flight.ts";
 import { runOpsCli, USAGE } from "../src/ops/cli.ts";
-import { loadMigrations } from "../src/migrate/files.ts";
-import { migrateUp } from "../src/migrate/runner.ts";
+import { bringSchemaUp } from "../src/migrate/schema.ts";
 import { openStores } from "../src/stores/mod.ts";
 
 async function* fileLines(path: string | undefined): AsyncGenerator<string> {
@@ -35,11 +33,9 @@ async function main(args: string[]): Promise<number> {
   const stores = await openStores(config, log, {
     signingKey: config.auth.jwtSecret ?? "ops-cli-signs-no-urls",
   });
-  // As the API and the TUI do at start: a deployment the API has never run on (a fresh folder,
-  // a new database to restore into) gets its schema instead of a "relation does not exist".
-  const applied = await migrateUp(stores.relational, await loadMigrations());
-  // As main.ts: a migration may have changed role JSON that cached grants still hold.
-  if (applied.length > 0) await dropAllCachedGrants(stores.cache).catch(() => {});
+  // As the API does at start: a deployment the API has never run on (a fresh folder, a new
+  // database to restore into) gets its schema instead of a "relation does not exist".
+  await bringSchemaUp(stores, log);
   // Ctrl-C during `deno task backup` records the run as interrupted instead of leaving it
   // "running" until its heartbeat goes stale; the command then reports it and exits 1. A second
   // Ctrl-C exits at once. Other commands keep the default (Ctrl-C ends them).
