@@ -94,6 +94,8 @@ export const EnvSchema = z.object({
   // A URL that is not a transaction-pooling PgBouncer, for LISTEN (account changes).
   DATABASE_LISTEN_URL: optionalUrl(["postgres", "postgresql"]),
   DB_POOL_SIZE: intIn(1, 200, 10),
+  // Connections carrying statements outside transactions, pipelined; 0 sends them through the pool.
+  DB_PIPELINE_LANES: intIn(0, 32, 2),
   DB_IDLE_TIMEOUT_MS: intIn(100, 3_600_000, 30_000),
   DB_STATEMENT_TIMEOUT_MS: intIn(100, 600_000, 15_000),
   MONGODB_URL: optionalUrl(["mongodb", "mongodb+srv"]),
@@ -170,6 +172,8 @@ export interface Config {
     /** shared_buffers of the embedded PGlite, in MB. */
     pgliteSharedBuffersMb: number;
     poolSize: number;
+    /** Pipelined connections for statements outside transactions (0: through the pool). */
+    pipelineLanes: number;
     idleTimeoutMs: number;
     statementTimeoutMs: number;
   };
@@ -243,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       listenUrl: e.DATABASE_LISTEN_URL,
       pgliteSharedBuffersMb: e.PGLITE_SHARED_BUFFERS_MB,
       poolSize: e.DB_POOL_SIZE,
+      pipelineLanes: e.DB_PIPELINE_LANES,
       idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     },

@@ -37,6 +37,17 @@ serverTest("relational contract: pg (server)", ["DATABASE_URL"], async (t) => {
   await relationalContract(t, () => openPg(pgOptions(serverSetting("DATABASE_URL")!)));
 });
 
+serverTest(
+  "relational contract: pg (server) without pipelined lanes",
+  ["DATABASE_URL"],
+  async (t) => {
+    await relationalContract(
+      t,
+      () => openPg({ ...pgOptions(serverSetting("DATABASE_URL")!), pipelineLanes: 0 }),
+    );
+  },
+);
+
 serverTest("relational: pg statement timeout maps to timeout", ["DATABASE_URL"], async () => {
   const db = await openPg({
     ...pgOptions(serverSetting("DATABASE_URL")!),

@@ -26,6 +26,7 @@ export async function openRelational(config: Config, log: Logger): Promise<Relat
     url,
     listenUrl: config.relational.listenUrl,
     poolSize: config.relational.poolSize,
+    pipelineLanes: config.relational.pipelineLanes,
     idleTimeoutMs: config.relational.idleTimeoutMs,
     statementTimeoutMs: config.relational.statementTimeoutMs,
     connectTimeoutMs: config.storeTimeoutMs,

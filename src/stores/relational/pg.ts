@@ -12,6 +12,7 @@ import { typeParsers } from "./type_parsers.ts";
 import { isoTimestampParser, TIMESTAMPTZ } from "./iso_timestamps.ts";
 import { SESSION_STARTUP_OPTIONS } from "./session.ts";
 import { listenPg } from "./pg_listen.ts";
+import { PipelineLanes } from "./pg_lanes.ts";
 import type { QueryOptions, QueryResult, RelationalStore, Row, Transaction } from "./port.ts";
 
 export interface PgOptions {
@@ -26,6 +27,11 @@ export interface PgOptions {
    * connections change between transactions, so notifications would go astray); default `url`.
    */
   listenUrl?: string;
+  /**
+   * Connections that carry statements outside transactions, pipelined (pg_lanes.ts); 0 sends them
+   * through the pool, one at a time per connection. Default 2.
+   */
+  pipelineLanes?: number;
   /** Attempts for the first connection (a server that is still starting). */
   connectAttempts?: number;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
@@ -53,7 +59,10 @@ const isoTypes = {
   },
 };
 
-type PgClient = { query: pg.PoolClient["query"] };
+type PgClient = {
+  query<R extends pg.QueryResultRow>(config: pg.QueryConfig<unknown[]>): Promise<pg.QueryResult<R>>;
+  query(text: string): Promise<unknown>;
+};
 
 /**
  * Names of prepared statements whose plan went stale, and the names they go by now. A table that
@@ -137,7 +146,27 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
   // An idle client losing its server emits on the pool; without a listener that would crash.
   pool.on("error", () => {});
   const names = new StatementNames();
+  const lanes = (options.pipelineLanes ?? 2) > 0
+    ? new PipelineLanes({
+      url: options.url,
+      lanes: options.pipelineLanes ?? 2,
+      statementTimeoutMs: options.statementTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs,
+      startupOptions: SESSION_STARTUP_OPTIONS,
+      types,
+    })
+    : undefined;
   const direct = wrap(pool, names, false);
+  const outside = lanes
+    ? wrap(
+      {
+        query: (config: string | pg.QueryConfig<unknown[]>) =>
+          typeof config === "string" ? pool.query(config) : lanes.query(config),
+      } as PgClient,
+      names,
+      false,
+    )
+    : direct;
 
   try {
     await retry(() => pool.query("select 1"), {
@@ -147,13 +176,14 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
       onRetry: options.onRetry,
     });
   } catch (err) {
+    await lanes?.close();
     await pool.end().catch(() => {});
     throw mapPgError(err);
   }
 
   return {
     adapter: "pg",
-    query: (sql, params, opts) => direct.query(sql, params, opts),
+    query: (sql, params, opts) => outside.query(sql, params, opts),
     async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
       let client: pg.PoolClient;
       try {
@@ -192,6 +222,7 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
     health: (): Promise<StoreHealth> => measureHealth("pg", () => pool.query("select 1")),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
+      await lanes?.close();
       await pool.end();
     },
   };
