@@ -278,6 +278,17 @@ async function runProfile(
         connections: c,
         result: b,
       });
+      // The same server sending the API's /health answer: what its headers cost the runtime.
+      const answer = await runWrk(bare.baseUrl, {
+        requests: [{ method: "GET", path: "/health" }],
+      }, { connections: c, durationS: opts.durationS, workDir });
+      rows.push({
+        profile: profile.name,
+        name: "bare_answer",
+        kind: "baseline",
+        connections: c,
+        result: answer,
+      });
     }
     if (profile.baselines) {
       const { pgbenchUrl, redisUrl, redisDb } = profile.baselines;

@@ -172,7 +172,9 @@ export function markdown(r: RunReport): string {
   out.push("## Figures");
   out.push("");
   out.push(
-    "`[name]` rows are baselines. errors: non-2xx other than 429 plus socket errors. " +
+    "`[name]` rows are baselines; `[bare_answer]` is the bare server sending the API's /health " +
+      "answer (same headers, a fresh request id, same body). errors: non-2xx other than 429 " +
+      "plus socket errors. " +
       "x bare: rps / bare Deno.serve rps; x store: rps / pgbench -S TPS or redis-benchmark GET rps " +
       "(server profile only). RSS MB: the API's VmRSS after the run; load MB: the most sampled " +
       "(every 250 ms) during it.",

@@ -81,6 +81,25 @@ function pendingNote(pending: Pending[], profile: ProfileName, name: string): st
  * "the target allows N us of API time per request (the API runs on one JS thread); /health alone
  * takes X us in-process, a Redis GET Y us and a Postgres query Z us of CPU".
  */
+/**
+ * How /health compares with a bare Deno.serve sending the same answer (headers, request id,
+ * body): the part of the gap that is the runtime's cost of the answer, not the API's.
+ */
+function sameAnswerNote(rows: Row[], profile: ProfileName, health: Row): string {
+  const answer = rows.find((r) =>
+    r.profile === profile && r.kind === "baseline" && r.name === "bare_answer" &&
+    r.connections === health.connections
+  );
+  const bare = rows.find((r) =>
+    r.profile === profile && r.kind === "baseline" && r.name === "bare" &&
+    r.connections === health.connections
+  );
+  if (!answer || !bare) return "";
+  return `a bare Deno.serve sending the same answer (its headers and request id) reaches ${
+    x(answer.result.rps / bare.result.rps)
+  } of bare, and /health ${x(health.result.rps / answer.result.rps)} of that`;
+}
+
 function budgetNote(targetRps: number, diag: Diagnostics | undefined): string {
   const parts = [`the target allows ${(1e6 / targetRps).toFixed(0)} us of API time per request`];
   const app = diag?.layers.find((l) => l.name === "real createApp");
@@ -124,7 +143,10 @@ export function checkTargets(
         profile: p.name,
         measured: x(health.vsBare),
         verdict: verdict(ok),
-        explanation: ok ? "" : budgetNote((0.5 * health.result.rps) / (health.vsBare ?? 1), diag),
+        explanation: ok ? "" : [
+          sameAnswerNote(rows, p.name, health),
+          budgetNote((0.5 * health.result.rps) / (health.vsBare ?? 1), diag),
+        ].filter(Boolean).join("; "),
       });
     }
 

@@ -68,6 +68,23 @@ Deno.test("checkTargets", async (t) => {
     assert.deepEqual(verdictOf(gap, "/health"), ["gap"]);
   });
 
+  await t.step("a /health gap compares it with the bare server sending the same answer", () => {
+    const base = (name: string, rps: number) => ({
+      ...row(name, 16, load(rps)),
+      kind: "baseline" as const,
+    });
+    const rows = [
+      base("bare", 80_000),
+      base("bare_answer", 60_000),
+      row("health", 16, load(30_000), { vsBare: 0.375 }),
+    ];
+    const gap = checkTargets(rows, [server], []).find((c) => c.target.startsWith("/health"));
+    assert.match(
+      gap!.explanation,
+      /same answer .* reaches x0\.75 of bare, and \/health x0\.50 of that/,
+    );
+  });
+
   await t.step("cached read: 20% of bare and 0.25 of Redis GET; auth_me within 1.5x", () => {
     const rows = [
       row("cached_read", 16, load(3000), { vsBare: 0.21, vsStore: 0.26 }),
