@@ -146,10 +146,11 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
   // An idle client losing its server emits on the pool; without a listener that would crash.
   pool.on("error", () => {});
   const names = new StatementNames();
-  const lanes = (options.pipelineLanes ?? 2) > 0
+  const laneCount = options.pipelineLanes ?? 2;
+  const lanes = laneCount > 0
     ? new PipelineLanes({
       url: options.url,
-      lanes: options.pipelineLanes ?? 2,
+      lanes: laneCount,
       statementTimeoutMs: options.statementTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
       startupOptions: SESSION_STARTUP_OPTIONS,

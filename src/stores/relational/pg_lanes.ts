@@ -94,17 +94,6 @@ export class PipelineLanes {
     return answer;
   }
 
-  /** Connections open now, and statements sent and not yet answered. */
-  stats(): { open: number; waiting: number } {
-    let open = 0;
-    let waiting = 0;
-    for (const lane of this.#lanes) {
-      if (lane.client) open++;
-      waiting += lane.sent.length;
-    }
-    return { open, waiting };
-  }
-
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweeper);
