@@ -96,6 +96,8 @@ export const EnvSchema = z.object({
   DB_POOL_SIZE: intIn(1, 200, 10),
   // Connections carrying statements outside transactions, pipelined; 0 sends them through the pool.
   DB_PIPELINE_LANES: intIn(0, 32, 2),
+  // How long a lane's oldest statement may wait for new ones to queue behind it (0: none).
+  DB_PIPELINE_STALL_MS: intIn(0, 1000, 0),
   DB_IDLE_TIMEOUT_MS: intIn(100, 3_600_000, 30_000),
   DB_STATEMENT_TIMEOUT_MS: intIn(100, 600_000, 15_000),
   MONGODB_URL: optionalUrl(["mongodb", "mongodb+srv"]),
@@ -174,6 +176,8 @@ export interface Config {
     poolSize: number;
     /** Pipelined connections for statements outside transactions (0: through the pool). */
     pipelineLanes: number;
+    /** How long a lane's oldest statement may wait for new ones to queue behind it (ms). */
+    pipelineStallMs: number;
     idleTimeoutMs: number;
     statementTimeoutMs: number;
   };
@@ -248,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pgliteSharedBuffersMb: e.PGLITE_SHARED_BUFFERS_MB,
       poolSize: e.DB_POOL_SIZE,
       pipelineLanes: e.DB_PIPELINE_LANES,
+      pipelineStallMs: e.DB_PIPELINE_STALL_MS,
       idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     },

@@ -96,6 +96,43 @@ serverTest("pg lanes: statements of one tick share a connection", ["DATABASE_URL
       assert.ok(missing.status === "rejected" && isStoreError(missing.reason, "unavailable"));
     });
 
+    await t.step("a slow statement holds up no statement asked after it", async () => {
+      const one = await openPg(options(serverSetting("DATABASE_URL")!, { pipelineLanes: 1 }));
+      try {
+        let slowDone = false;
+        const slow = one.query("select pg_sleep(0.5)").then(() => slowDone = true);
+        // The lane has a statement out: the next tick's statement goes to the pool instead.
+        await new Promise((r) => setTimeout(r, 30));
+        const started = performance.now();
+        const quick = await one.query<{ v: number }>("select 5 as v");
+        assert.equal(quick.rows[0].v, 5);
+        assert.equal(slowDone, false, "the quick statement was answered first");
+        assert.ok(performance.now() - started < 300);
+        await slow;
+      } finally {
+        await one.close();
+      }
+    });
+
+    await t.step("with a stall allowance, a statement queues behind a young one", async () => {
+      const one = await openPg(
+        options(serverSetting("DATABASE_URL")!, { pipelineLanes: 1, pipelineStallMs: 1000 }),
+      );
+      try {
+        const pid = async () =>
+          (await one.query<{ pid: number }>("select pg_backend_pid() as pid")).rows[0].pid;
+        const lanePid = await pid();
+        let slowDone = false;
+        const slow = one.query("select pg_sleep(0.3)").then(() => slowDone = true);
+        await new Promise((r) => setTimeout(r, 30));
+        assert.equal(await pid(), lanePid, "the same lane took it");
+        assert.equal(slowDone, true, "it was answered after the statement ahead of it");
+        await slow;
+      } finally {
+        await one.close();
+      }
+    });
+
     await t.step("a connection the server ends fails its statement as unavailable", async () => {
       // Settled as soon as it fails, so the failure is never an unhandled rejection.
       const sleeping = db.query("select pg_backend_pid() as pid, pg_sleep(5)").then(

@@ -27,6 +27,7 @@ export async function openRelational(config: Config, log: Logger): Promise<Relat
     listenUrl: config.relational.listenUrl,
     poolSize: config.relational.poolSize,
     pipelineLanes: config.relational.pipelineLanes,
+    pipelineStallMs: config.relational.pipelineStallMs,
     idleTimeoutMs: config.relational.idleTimeoutMs,
     statementTimeoutMs: config.relational.statementTimeoutMs,
     connectTimeoutMs: config.storeTimeoutMs,

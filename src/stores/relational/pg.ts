@@ -32,6 +32,11 @@ export interface PgOptions {
    * through the pool, one at a time per connection. Default 2.
    */
   pipelineLanes?: number;
+  /**
+   * How long a lane's oldest statement may have waited for new statements to still queue behind
+   * it; 0 (default): only behind statements of the same tick (pg_lanes.ts).
+   */
+  pipelineStallMs?: number;
   /** Attempts for the first connection (a server that is still starting). */
   connectAttempts?: number;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
@@ -155,6 +160,8 @@ export async function openPg(options: PgOptions): Promise<RelationalStore> {
       connectTimeoutMs: options.connectTimeoutMs,
       startupOptions: SESSION_STARTUP_OPTIONS,
       types,
+      overflow: (config) => pool.query(config),
+      stallMs: options.pipelineStallMs,
     })
     : undefined;
   const direct = wrap(pool, names, false);

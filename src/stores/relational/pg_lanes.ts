@@ -39,33 +39,45 @@ export interface LaneOptions {
   /** Session start-up settings (`options` of the connection string). */
   startupOptions: string;
   types: pg.CustomTypesConfig;
+  /** Where a tick's statements go when every lane is held up by a slow one (the pool). */
+  overflow: (config: Config) => Promise<Result>;
+  /**
+   * How long a lane's oldest unanswered statement may have waited for the lane to still take a
+   * new tick's statements behind it. 0 (default): only an idle lane does, so no statement waits
+   * behind one asked in an earlier tick.
+   */
+  stallMs?: number;
 }
 
 type Config = pg.QueryConfig<unknown[]>;
 type Result = pg.QueryResult<pg.QueryResultRow>;
 
-/** One pipelined connection, and the sweep ticks at which its unanswered statements were sent. */
+/** One pipelined connection, and when (performance.now()) its unanswered statements were sent. */
 interface Lane {
   client: pg.Client | null;
-  sent: number[];
+  sentAt: number[];
 }
 
-/** How often overdue statements are looked for; a statement's deadline is rounded up to this. */
+/** How often overdue statements are looked for. */
 const SWEEP_MS = 1000;
 
 /**
- * Runs statements pipelined over `lanes` connections. A lane whose oldest unanswered statement is
- * past the statement timeout plus a second (the server would have cancelled it: the server or the
- * network is gone) is cut, which fails everything waiting on it as unavailable; one timer checks
- * all lanes, instead of a timer per statement.
+ * Runs statements pipelined over `lanes` connections. A statement waits behind those sent before it
+ * on its lane, so a new tick's statements take a lane only while its oldest unanswered statement is
+ * younger than `stallMs` (by default: only an idle lane); when no lane qualifies they go to
+ * `overflow` (the pool), and a slow report never holds up the quick reads asked after it. A lane
+ * whose oldest statement is past the statement timeout plus a second (the server would have
+ * cancelled it: the server or the network is gone) is cut, which fails everything waiting on it as
+ * unavailable; one timer checks all lanes, instead of a timer per statement.
  */
 export class PipelineLanes {
   readonly #options: LaneOptions;
   readonly #lanes: Lane[];
-  #tickLane: Lane | null = null;
+  /** Where this tick's statements go, once the tick's first one chose. */
+  #tickTarget: Lane | "overflow" | null = null;
   #next = 0;
-  #sweeps = 0;
-  readonly #overdueAfter: number;
+  readonly #stallMs: number;
+  readonly #overdueMs: number;
   readonly #sweeper: ReturnType<typeof setInterval>;
   #closed = false;
 
@@ -73,22 +85,26 @@ export class PipelineLanes {
     this.#options = options;
     this.#lanes = Array.from({ length: Math.max(1, options.lanes) }, () => ({
       client: null,
-      sent: [],
+      sentAt: [],
     }));
-    this.#overdueAfter = Math.ceil((options.statementTimeoutMs + 1000) / SWEEP_MS) + 1;
+    this.#stallMs = options.stallMs ?? 0;
+    this.#overdueMs = options.statementTimeoutMs + 1000;
     this.#sweeper = setInterval(() => this.#sweep(), SWEEP_MS);
     // The sweep must not keep a finished process alive.
     Deno.unrefTimer(this.#sweeper as unknown as number);
   }
 
-  /** Runs one statement (extended protocol) on this tick's lane. */
+  /** Runs one statement (extended protocol) on this tick's lane, or the overflow. */
   query(config: Config): Promise<Result> {
     if (this.#closed) return Promise.reject(new Error("Connection terminated: lanes closed"));
-    const lane = this.#pick();
+    const now = performance.now();
+    const lane = this.#pick(now);
+    if (lane === "overflow") return this.#options.overflow(config);
     const client = lane.client ?? this.#open(lane);
-    const sent = lane.sent;
-    sent.push(this.#sweeps);
-    const done = () => void sent.shift();
+    const sentAt = lane.sentAt;
+    sentAt.push(now);
+    // Answers come back in the order the statements went out.
+    const done = () => void sentAt.shift();
     const answer = client.query(config);
     answer.then(done, done);
     return answer;
@@ -104,19 +120,23 @@ export class PipelineLanes {
     }));
   }
 
-  // The lane with the fewest statements waiting, taken by every statement of this tick.
-  #pick(): Lane {
-    if (this.#tickLane) return this.#tickLane;
+  // The lane with the fewest statements waiting among those that may take more, taken by every
+  // statement of this tick.
+  #pick(now: number): Lane | "overflow" {
+    if (this.#tickTarget) return this.#tickTarget;
     const lanes = this.#lanes;
     const start = this.#next++ % lanes.length;
-    let best = lanes[start];
-    for (let i = 1; i < lanes.length && best.sent.length > 0; i++) {
+    let best: Lane | undefined;
+    for (let i = 0; i < lanes.length; i++) {
       const lane = lanes[(start + i) % lanes.length];
-      if (lane.sent.length < best.sent.length) best = lane;
+      const oldest = lane.sentAt[0];
+      if (oldest !== undefined && now - oldest >= this.#stallMs) continue;
+      if (best === undefined || lane.sentAt.length < best.sentAt.length) best = lane;
+      if (best.sentAt.length === 0) break;
     }
-    this.#tickLane = best;
-    queueMicrotask(() => this.#tickLane = null);
-    return best;
+    this.#tickTarget = best ?? "overflow";
+    queueMicrotask(() => this.#tickTarget = null);
+    return this.#tickTarget;
   }
 
   // Statements asked while it connects wait in the client and go out once it is ready; a failed
@@ -136,26 +156,24 @@ export class PipelineLanes {
     const drop = () => {
       if (lane.client !== client) return;
       lane.client = null;
-      lane.sent = [];
+      lane.sentAt = [];
     };
     client.on("error", drop);
     client.on("end", drop);
     lane.client = client;
-    lane.sent = [];
+    lane.sentAt = [];
     client.connect().catch(drop);
     return client;
   }
 
   #sweep(): void {
-    const now = ++this.#sweeps;
+    const now = performance.now();
     for (const lane of this.#lanes) {
-      const oldest = lane.sent[0];
-      if (lane.client === null || oldest === undefined || now - oldest < this.#overdueAfter) {
-        continue;
-      }
+      const oldest = lane.sentAt[0];
+      if (lane.client === null || oldest === undefined || now - oldest < this.#overdueMs) continue;
       const client = lane.client;
       lane.client = null;
-      lane.sent = [];
+      lane.sentAt = [];
       // Destroying the socket fails every statement waiting on it ("Connection terminated").
       (client as unknown as { connection: { stream: net.Socket } }).connection.stream.destroy();
     }
