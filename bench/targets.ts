@@ -78,28 +78,27 @@ function pendingNote(pending: Pending[], profile: ProfileName, name: string): st
 }
 
 /**
- * "the target allows N us of API time per request (the API runs on one JS thread); /health alone
- * takes X us in-process, a Redis GET Y us and a Postgres query Z us of CPU".
- */
-/**
  * How /health compares with a bare Deno.serve sending the same answer (headers, request id,
  * body): the part of the gap that is the runtime's cost of the answer, not the API's.
  */
 function sameAnswerNote(rows: Row[], profile: ProfileName, health: Row): string {
-  const answer = rows.find((r) =>
-    r.profile === profile && r.kind === "baseline" && r.name === "bare_answer" &&
-    r.connections === health.connections
-  );
-  const bare = rows.find((r) =>
-    r.profile === profile && r.kind === "baseline" && r.name === "bare" &&
-    r.connections === health.connections
-  );
+  const baseline = (name: string) =>
+    rows.find((r) =>
+      r.profile === profile && r.kind === "baseline" && r.name === name &&
+      r.connections === health.connections
+    );
+  const answer = baseline("bare_answer");
+  const bare = baseline("bare");
   if (!answer || !bare) return "";
   return `a bare Deno.serve sending the same answer (its headers and request id) reaches ${
     x(answer.result.rps / bare.result.rps)
   } of bare, and /health ${x(health.result.rps / answer.result.rps)} of that`;
 }
 
+/**
+ * "the target allows N us of API time per request (the API runs on one JS thread); /health alone
+ * takes X us in-process, a Redis GET Y us and a Postgres query Z us of CPU".
+ */
 function budgetNote(targetRps: number, diag: Diagnostics | undefined): string {
   const parts = [`the target allows ${(1e6 / targetRps).toFixed(0)} us of API time per request`];
   const app = diag?.layers.find((l) => l.name === "real createApp");

@@ -2,7 +2,7 @@
  * Statements outside a transaction travel pipelined over a few long-lived connections ("lanes"):
  * what one tick of the event loop asks goes out on one lane in one socket write, and the answers
  * come back in one read. A statement through npm:pg's pool costs the API ~35-45 us of CPU, most
- * of it a socket write and a timer per statement; pipelined and gathered, ~15 us (docs/bench.md).
+ * of it a socket write and a timer per statement; through the lanes, ~15-25 us (docs/bench.md).
  *
  * @module
  */
@@ -39,7 +39,7 @@ export interface LaneOptions {
   /** Session start-up settings (`options` of the connection string). */
   startupOptions: string;
   types: pg.CustomTypesConfig;
-  /** Where a tick's statements go when every lane is held up by a slow one (the pool). */
+  /** Where a tick's statements go when no lane may take them (the pool). */
   overflow: (config: Config) => Promise<Result>;
   /**
    * How long a lane's oldest unanswered statement may have waited for the lane to still take a
