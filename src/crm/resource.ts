@@ -64,8 +64,12 @@ export interface ResourceSpec {
   ops?: readonly Op[];
   /** Overrides of the default [permission, action] per operation. */
   permissions?: Partial<Record<Op, RoutePermission>>;
-  /** Caches the unfiltered first page of the list under `key` (pipeline stages). */
-  listCache?: { key: string; ttlMs: number };
+  /**
+   * Caches the unfiltered first page of the list under `key` (pipeline stages); with `filtered`,
+   * also every first page of a filtered or sorted list (see engine/list_cache.ts). `key` is also
+   * the cache namespace every write of the resource invalidates.
+   */
+  listCache?: { key: string; ttlMs: number; filtered?: boolean };
   derive?: Derive;
 }
 

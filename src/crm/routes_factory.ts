@@ -10,6 +10,7 @@ import { requestActor } from "../audit/record.ts";
 import { principalOf } from "../http/guard.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import { listRows, PageSchema } from "./engine/list.ts";
+import { listCacheKey } from "./engine/list_cache.ts";
 import { createRow, deleteRow, readRow, updateRow, type WriteContext } from "./engine/mutate.ts";
 import { callerOf, type ParentRef } from "./engine/scope.ts";
 import { IfMatchHeader, problems, security } from "../shared/openapi.ts";
@@ -42,6 +43,8 @@ function parentOf(res: Resource, params: Record<string, string>): ParentRef | un
 export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Resource): void {
   const tags = [res.tag];
   const rowContent = { "application/json": { schema: res.rowSchema } };
+  // A write moves the namespace's generation, which hides every cached page of the resource at
+  // once; filtered pages are left to expire rather than searched for.
   const afterChange = async () => {
     if (res.listCache) {
       await deps.cached.invalidate(res.listCache.key, { keys: [res.listCache.key] });
@@ -75,14 +78,11 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
       const caller = callerOf(principalOf(c));
       const parent = parentOf(res, params);
       const load = () => listRows(deps.stores.relational, res, query, caller, parent);
-      // Only the plain first page is cached: it is what every client asks for, and it does not
-      // depend on who asks (cached resources are neither nested, owned nor company-scoped).
-      const plain = Object.keys(c.req.query()).length === 0 && caller.companyIds === null;
-      const cacheable = res.listCache !== undefined && plain;
-      const page = res.listCache && cacheable
+      const key = listCacheKey(res, query, caller, parent !== undefined);
+      const page = res.listCache && key !== null
         ? (await deps.cached.get(
           res.listCache.key,
-          res.listCache.key,
+          key,
           res.listCache.ttlMs,
           PageSchema,
           load,

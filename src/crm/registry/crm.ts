@@ -29,6 +29,11 @@ import { defineResource } from "../resource.ts";
 const PIPELINE_CACHE_TTL_MS = 60 * 60 * 1000;
 /** Cache key of the pipeline stage list (a reference list that changes rarely: cached 1 h). */
 export const PIPELINE_STAGES_KEY = "pipeline:stages";
+/**
+ * Cache namespace of company list pages. Any company write hides them all at once (a new
+ * generation), so the TTL only bounds how long an unused page holds memory.
+ */
+const COMPANY_LIST_CACHE = { key: "list:companies", ttlMs: 5 * 60 * 1000, filtered: true };
 
 export const companies = defineResource({
   table: "companies",
@@ -62,6 +67,7 @@ export const companies = defineResource({
   defaultSort: "-created_at",
   search: "name",
   company: { column: "id" },
+  listCache: COMPANY_LIST_CACHE,
 });
 
 export const contacts = defineResource({

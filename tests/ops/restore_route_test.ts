@@ -1,0 +1,61 @@
+// A forced restore through the admin route over a deployment whose company lists are cached: the
+// cached pages describe the tables before the restore, so the next list must come from the
+// restored rows. Embedded only: a forced restore rewrites the whole deployment, which on the
+// server profile is shared with the other test files.
+import assert from "node:assert/strict";
+import { createUser, json, openTestApi } from "../support/api.ts";
+
+Deno.test({
+  name: "restore route: cached list pages are hidden after a forced restore [embedded]",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const api = await openTestApi("embedded");
+    try {
+      const admin = await createUser(api, { roles: ["admin"] });
+      const segment = `seg-${crypto.randomUUID().slice(0, 8)}`;
+      const create = async (name: string) => {
+        const res = await api.request("POST", "/api/v1/companies", {
+          token: admin.token,
+          body: { name, segment },
+        });
+        assert.equal(res.status, 201, await res.text());
+      };
+      const names = async () => {
+        const res = await api.request("GET", `/api/v1/companies?segment=${segment}`, {
+          token: admin.token,
+        });
+        assert.equal(res.status, 200);
+        return (await json<{ items: { name: string }[] }>(res)).items.map((i) => i.name);
+      };
+
+      await create("Before Backup");
+      const started = await api.request("POST", "/api/v1/admin/backups", { token: admin.token });
+      assert.equal(started.status, 202, await started.clone().text());
+      const { id } = await json<{ id: string }>(started);
+      const until = Date.now() + 60_000;
+      let state = "running";
+      while (state === "running" && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 100));
+        const run = await api.request("GET", `/api/v1/admin/backups/${id}`, {
+          token: admin.token,
+        });
+        state = (await json<{ state: string }>(run)).state;
+      }
+      assert.equal(state, "succeeded");
+
+      await create("After Backup");
+      assert.deepEqual(await names(), ["After Backup", "Before Backup"]);
+      assert.deepEqual(await names(), ["After Backup", "Before Backup"], "served from the cache");
+
+      const restored = await api.request("POST", `/api/v1/admin/backups/${id}/restore`, {
+        token: admin.token,
+        body: { force: true, confirm_id: id },
+      });
+      assert.equal(restored.status, 200, await restored.clone().text());
+      assert.deepEqual(await names(), ["Before Backup"]);
+    } finally {
+      await api.close();
+    }
+  },
+});
