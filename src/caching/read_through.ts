@@ -15,6 +15,8 @@ import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
 import { GENERATIONS_CHANNEL, LocalTier } from "./local_tier.ts";
 
+const noop = () => {};
+
 /** Generations outlive every entry TTL. */
 const GEN_TTL_MS = 7 * 24 * 3_600_000;
 
@@ -210,7 +212,7 @@ export class ReadThroughCache {
       this.log.debug("dropping stale cache entries failed", { namespace, error: String(err) });
     });
     try {
-      await this.#bump(namespace);
+      await this.#bumpAfterNow(namespace);
     } finally {
       // A load that read the old generation while the bump was on its way stores nothing here.
       this.local.changed(namespace);
@@ -256,6 +258,38 @@ export class ReadThroughCache {
     if (await this.cache.setIfAbsent(generationKey(namespace), fresh, GEN_TTL_MS)) return fresh;
     return (await this.cache.get(generationKey(namespace))) ?? fresh;
   }
+
+  /**
+   * A bump of `namespace` that starts no earlier than this call, shared by every caller that asks
+   * before it starts: under a burst of writes to one namespace, one bump follows the one in
+   * flight instead of one per write (a write's own change has committed before it asks, so a
+   * bump that starts afterwards covers it; one already under way might not).
+   */
+  #bumpAfterNow(namespace: string): Promise<void> {
+    let slot = this.#bumps.get(namespace);
+    if (slot === undefined) this.#bumps.set(namespace, slot = {});
+    if (slot.queued) return slot.queued;
+    const s = slot;
+    const begin = (): Promise<void> => {
+      const p = this.#bump(namespace);
+      s.running = p;
+      const clear = () => {
+        if (s.running === p) s.running = undefined;
+        if (!s.running && !s.queued) this.#bumps.delete(namespace);
+      };
+      p.then(clear, clear);
+      return p;
+    };
+    if (!s.running) return begin();
+    const queued = s.running.then(noop, noop).then(() => {
+      s.queued = undefined;
+      return begin();
+    });
+    s.queued = queued;
+    return queued;
+  }
+
+  readonly #bumps = new Map<string, { running?: Promise<void>; queued?: Promise<void> }>();
 
   /** A new generation for `namespace`, announced to every instance's copies in the same go. */
   async #bump(namespace: string): Promise<void> {

@@ -102,3 +102,50 @@ Deno.test("ReadThroughCache", async (t) => {
   });
   await cache.close();
 });
+
+Deno.test("ReadThroughCache: a burst of invalidations shares bumps, none ends before its own", async () => {
+  const inner = openMemoryCache();
+  // Generation writes wait until released, as a slow cache round trip would.
+  const bumps: { started: number; release: () => void }[] = [];
+  let clock = 0;
+  const cache = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (prop !== "set") return typeof v === "function" ? v.bind(target) : v;
+      return async (key: string, value: string, ttl?: number) => {
+        if (key === generationKey("burst")) {
+          await new Promise<void>((release) => bumps.push({ started: ++clock, release }));
+        }
+        return await inner.set(key, value, ttl);
+      };
+    },
+  });
+  const rt = new ReadThroughCache(cache, createLogger("silent"));
+  const settled: { asked: number }[] = [];
+  const invalidate = (asked: number) => rt.invalidate("burst").then(() => settled.push({ asked }));
+  const tick = () => new Promise((r) => setTimeout(r, 1));
+
+  const first = invalidate(++clock);
+  await tick();
+  assert.equal(bumps.length, 1, "the first invalidation bumps at once");
+  // Four more while the first is in flight: they share one bump, started once it ends.
+  const more = [1, 2, 3, 4].map(() => invalidate(++clock));
+  await tick();
+  assert.equal(bumps.length, 1, "no second bump while the first is in flight");
+  bumps[0].release();
+  await first;
+  await tick();
+  assert.equal(bumps.length, 2, "one bump for the four that waited");
+  assert.ok(bumps[1].started > clock - 4, "it started after they asked");
+  assert.deepEqual(settled.map((s) => s.asked), [1], "the four wait for their own bump");
+  bumps[1].release();
+  await Promise.all(more);
+  assert.equal(settled.length, 5);
+  // Once quiet, the next invalidation bumps on its own again.
+  const last = invalidate(++clock);
+  await tick();
+  assert.equal(bumps.length, 3);
+  bumps[2].release();
+  await last;
+  await inner.close();
+});

@@ -44,11 +44,11 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
   const tags = [res.tag];
   const rowContent = { "application/json": { schema: res.rowSchema } };
   // A write moves the namespace's generation, which hides every cached page of the resource at
-  // once; filtered pages are left to expire rather than searched for.
+  // once. With filtered pages cached, writes are frequent and the pages many: all are left to
+  // expire (a delete would cost every write a cache command); a lone plain page is dropped.
   const afterChange = async () => {
-    if (res.listCache) {
-      await deps.cached.invalidate(res.listCache.key, { keys: [res.listCache.key] });
-    }
+    const cache = res.listCache;
+    if (cache) await deps.cached.invalidate(cache.key, cache.filtered ? {} : { keys: [cache.key] });
   };
 
   if (res.ops.includes("list")) {
