@@ -15,6 +15,7 @@ import { pgbenchSelect, preparePgbench, prepareRedis, redisGet } from "./baselin
 import { compareDrivers, type DriverFigure } from "./driver_compare.ts";
 import { ensureTool, run } from "./exec.ts";
 import type { LayerCost } from "./layers.ts";
+import { errorLines } from "./log_errors.ts";
 import {
   buildPocketbase,
   PEER_SCENARIOS,
@@ -450,12 +451,11 @@ async function runProfile(
     const removed = await removeBenchGraph(profile.apiEnv);
     log(`${profile.name}: removed ${removed} graph nodes of this run`);
   }
-  const logText = await Deno.readTextFile(logFile);
-  const errorLines = logText.split("\n").filter((l) => l.includes('"level":"error"'));
-  if (errorLines.length > 0) {
+  const errors = await errorLines(logFile);
+  if (errors.count > 0) {
     notes.push(
-      `${profile.name}: the API logged ${errorLines.length} error lines; first: ` +
-        "`" + errorLines[0].slice(0, 300) + "`",
+      `${profile.name}: the API logged ${errors.count} error lines; first: ` +
+        "`" + errors.first.slice(0, 300) + "`",
     );
   }
   return {
