@@ -65,9 +65,9 @@ export interface ResourceSpec {
   /** Overrides of the default [permission, action] per operation. */
   permissions?: Partial<Record<Op, RoutePermission>>;
   /**
-   * Caches the unfiltered first page of the list under `key` (pipeline stages); with `filtered`,
-   * also every first page of a filtered or sorted list (see engine/list_cache.ts). `key` is also
-   * the cache namespace every write of the resource invalidates.
+   * Caches the unfiltered first page of the list (pipeline stages); with `filtered`, also every
+   * first page of a filtered or sorted list. `key` is the cache namespace every write of the
+   * resource invalidates and the start of its pages' keys (engine/list_cache.ts).
    */
   listCache?: { key: string; ttlMs: number; filtered?: boolean };
   derive?: Derive;

@@ -10,7 +10,7 @@ import { requestActor } from "../audit/record.ts";
 import { principalOf } from "../http/guard.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import { listRows, PageSchema } from "./engine/list.ts";
-import { listCacheKey } from "./engine/list_cache.ts";
+import { listCacheKey, plainListKey } from "./engine/list_cache.ts";
 import { createRow, deleteRow, readRow, updateRow, type WriteContext } from "./engine/mutate.ts";
 import { callerOf, type ParentRef } from "./engine/scope.ts";
 import { IfMatchHeader, problems, security } from "../shared/openapi.ts";
@@ -46,9 +46,11 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
   // A write moves the namespace's generation, which hides every cached page of the resource at
   // once. With filtered pages cached, writes are frequent and the pages many: all are left to
   // expire (a delete would cost every write a cache command); a lone plain page is dropped.
+  const plainKey = plainListKey(res);
   const afterChange = async () => {
     const cache = res.listCache;
-    if (cache) await deps.cached.invalidate(cache.key, cache.filtered ? {} : { keys: [cache.key] });
+    if (!cache || plainKey === null) return;
+    await deps.cached.invalidate(cache.key, cache.filtered ? {} : { keys: [plainKey] });
   };
 
   if (res.ops.includes("list")) {

@@ -4,6 +4,8 @@
 // a cached page.
 import assert from "node:assert/strict";
 import { createApp } from "../../src/app.ts";
+import { plainListKey } from "../../src/crm/engine/list_cache.ts";
+import { resourceByTable } from "../../src/crm/registry/mod.ts";
 import { startGenerationSync } from "../../src/caching/generation_sync.ts";
 import { createLogger } from "../../src/log.ts";
 import { apiTest, createUser, json } from "../support/api.ts";
@@ -17,7 +19,9 @@ apiTest("list cache: filtered first pages of companies", async (t, api) => {
   const admin = await createUser(api, { roles: ["admin"] });
   const segment = `seg-${crypto.randomUUID().slice(0, 8)}`;
   const list = `/api/v1/companies?segment=${segment}&limit=2&sort=-created_at`;
-  const key = `list:companies?limit=2&segment=${segment}&sort=-created_at`;
+  const key = `${
+    plainListKey(resourceByTable("companies"))
+  }?limit=2&segment=${segment}&sort=-created_at`;
 
   const logger = createLogger("silent");
   const other = createApp(api.stores, api.app.deps.config, { logger });

@@ -3,6 +3,8 @@
 // they stop serving the old pipeline stages within seconds instead of the hour the entry lives.
 import assert from "node:assert/strict";
 import { createApp } from "../../src/app.ts";
+import { plainListKey } from "../../src/crm/engine/list_cache.ts";
+import { resourceByTable } from "../../src/crm/registry/mod.ts";
 import { createLogger } from "../../src/log.ts";
 import { apiTest, createUser, json } from "../support/api.ts";
 import { deadCache } from "../support/failing_stores.ts";
@@ -17,7 +19,7 @@ apiTest("list cache: a change made where the cache is down reaches the others", 
 
   await t.step("the healthy instance holds the stage list in the cache", async () => {
     await firstPage();
-    const key = "pipeline:stages";
+    const key = plainListKey(resourceByTable("pipeline_stages"))!;
     assert.notEqual(await api.stores.cache.get(key), null, "the first page is cached");
   });
 

@@ -3,7 +3,10 @@
 // naming a missing or soft-deleted reference, unknown fields and parameters, malformed ids; 409
 // when deleting a referenced row; and the pipeline stage cache (hit, invalidation, outage).
 import assert from "node:assert/strict";
-import { PIPELINE_STAGES_KEY } from "../../src/crm/registry/mod.ts";
+import { plainListKey } from "../../src/crm/engine/list_cache.ts";
+import { resourceByTable } from "../../src/crm/registry/mod.ts";
+
+const PIPELINE_STAGES_KEY = plainListKey(resourceByTable("pipeline_stages"))!;
 import { apiTest, createUser, json, type TestApi } from "../support/api.ts";
 import { Fixtures, tag, walk } from "./fixtures.ts";
 

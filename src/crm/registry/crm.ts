@@ -27,7 +27,7 @@ import {
 import { defineResource } from "../resource.ts";
 
 const PIPELINE_CACHE_TTL_MS = 60 * 60 * 1000;
-/** Cache key of the pipeline stage list (a reference list that changes rarely: cached 1 h). */
+/** Cache namespace of the pipeline stage list (a reference list that changes rarely: cached 1 h). */
 export const PIPELINE_STAGES_KEY = "pipeline:stages";
 /**
  * Cache namespace of company list pages. Any company write hides them all at once (a new

@@ -19,7 +19,6 @@ import { budgets, expenses, invoices, payments, suppliers } from "./finance.ts";
 import { equipment, projects, sprints, tasks } from "./projects.ts";
 import { auditLogs, notifications } from "./system.ts";
 
-export { PIPELINE_STAGES_KEY } from "./crm.ts";
 export { auditLogs, notifications };
 
 export const RESOURCES: readonly Resource[] = [
