@@ -76,6 +76,8 @@ export class ReadThroughCache {
   #settling: Promise<boolean> | undefined;
   #settle: (() => Promise<void>) | undefined;
   #owe: ((namespace: string, drop: Drop) => Promise<void>) | undefined;
+  /** Per namespace, the generation bump in flight and the one queued behind it. */
+  readonly #bumps = new Map<string, { running?: Promise<void>; queued?: Promise<void> }>();
 
   /** Turned on by generation_sync.ts while this instance hears GENERATIONS_CHANNEL. */
   readonly local = new LocalTier();
@@ -288,8 +290,6 @@ export class ReadThroughCache {
     s.queued = queued;
     return queued;
   }
-
-  readonly #bumps = new Map<string, { running?: Promise<void>; queued?: Promise<void> }>();
 
   /** A new generation for `namespace`, announced to every instance's copies in the same go. */
   async #bump(namespace: string): Promise<void> {

@@ -26,9 +26,8 @@ import {
 } from "../columns.ts";
 import { defineResource } from "../resource.ts";
 
-const PIPELINE_CACHE_TTL_MS = 60 * 60 * 1000;
 /** Cache namespace of the pipeline stage list (a reference list that changes rarely: cached 1 h). */
-export const PIPELINE_STAGES_KEY = "pipeline:stages";
+const PIPELINE_STAGES_CACHE = { key: "pipeline:stages", ttlMs: 60 * 60 * 1000 };
 /**
  * Cache namespace of company list pages. Any company write hides them all at once (a new
  * generation), so the TTL only bounds how long an unused page holds memory.
@@ -203,7 +202,7 @@ export const pipelineStages = defineResource({
   filters: { name: "eq", slug: "eq", is_won: "eq", is_lost: "eq" },
   sorts: ["sort_order", "name", "created_at"],
   defaultSort: "sort_order",
-  listCache: { key: PIPELINE_STAGES_KEY, ttlMs: PIPELINE_CACHE_TTL_MS },
+  listCache: PIPELINE_STAGES_CACHE,
 });
 
 export const deals = defineResource({
