@@ -6,7 +6,10 @@
 import type { Deps } from "../http/types.ts";
 import type { OpsContext } from "./types.ts";
 
-/** The ops view of the HTTP Deps: stores, config, log, the injected clock and running backups. */
+/**
+ * The ops view of the HTTP Deps: stores, config, log, the injected clock, running backups and the
+ * read-through cache.
+ */
 export function opsContextFromDeps(deps: Deps): OpsContext {
   return {
     stores: deps.stores,
@@ -14,5 +17,6 @@ export function opsContextFromDeps(deps: Deps): OpsContext {
     log: deps.log,
     now: deps.now,
     backups: deps.backups,
+    cached: deps.cached,
   };
 }

@@ -9,7 +9,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { recordAudit, requestActor } from "../audit/record.ts";
-import { LIST_CACHE_NAMESPACES } from "../crm/mod.ts";
 import { unsupportedMediaType } from "../errors.ts";
 import { principalOf } from "../http/guard.ts";
 import { createRouter } from "../http/openapi.ts";
@@ -317,8 +316,6 @@ export function opsRoutes(deps: Deps) {
     const { id } = c.req.valid("param");
     const b = c.req.valid("json");
     const report = await restoreBackup(ctx, id, { force: b.force, confirmId: b.confirm_id });
-    // Cached list pages describe the tables before the restore: hide them on every instance.
-    for (const ns of LIST_CACHE_NAMESPACES) await deps.cached.invalidate(ns);
     await audit(c, "backup.restore", "backup", id, { force: b.force, proof_ok: report.proof.ok });
     return c.json(report, 200);
   });

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ReadThroughCache } from "../caching/read_through.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { StoreHealth } from "../stores/health.ts";
@@ -20,6 +21,8 @@ export interface OpsContext {
   now: () => number;
   /** The process's running backups, interrupted when it stops (the API, the CLI, the TUI). */
   backups?: BackupsInFlight;
+  /** The API's read-through cache, whose in-process copies a restore must drop at once. */
+  cached?: ReadThroughCache;
 }
 
 /** The five store roles, in backup order. */

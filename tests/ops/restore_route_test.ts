@@ -1,12 +1,14 @@
-// A forced restore through the admin route over a deployment whose company lists are cached: the
-// cached pages describe the tables before the restore, so the next list must come from the
-// restored rows. Embedded only: a forced restore rewrites the whole deployment, which on the
+// A forced restore over a deployment whose company lists are cached, through the admin route and
+// from another process: the cached pages describe the tables before the restore, so the lists
+// that follow must come from the restored rows. Embedded only: a forced restore rewrites the whole deployment, which on the
 // server profile is shared with the other test files.
 import assert from "node:assert/strict";
+import { createLogger } from "../../src/log.ts";
+import { restoreBackup } from "../../src/ops/mod.ts";
 import { createUser, json, openTestApi } from "../support/api.ts";
 
 Deno.test({
-  name: "restore route: cached list pages are hidden after a forced restore [embedded]",
+  name: "restore: cached list pages are hidden after a forced restore [embedded]",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -54,6 +56,26 @@ Deno.test({
       });
       assert.equal(restored.status, 200, await restored.clone().text());
       assert.deepEqual(await names(), ["Before Backup"]);
+
+      // A restore from another process (the CLI, the TUI) reaches this instance's copies through
+      // the generation announcement, a moment after it.
+      await create("After Route Restore");
+      assert.deepEqual(await names(), ["After Route Restore", "Before Backup"]);
+      const elsewhere = {
+        stores: api.stores,
+        config: api.app.deps.config,
+        log: createLogger("silent"),
+        now: Date.now,
+      };
+      const report = await restoreBackup(elsewhere, id, { force: true, confirmId: id });
+      assert.ok(report.proof.ok);
+      const until2 = Date.now() + 5_000;
+      let seen = await names();
+      while (seen.length !== 1 && Date.now() < until2) {
+        await new Promise((r) => setTimeout(r, 25));
+        seen = await names();
+      }
+      assert.deepEqual(seen, ["Before Backup"]);
     } finally {
       await api.close();
     }

@@ -11,6 +11,8 @@ import type {
   RestoreReport,
   VerifyReport,
 } from "../types.ts";
+import { ReadThroughCache } from "../../caching/read_through.ts";
+import { LIST_CACHE_NAMESPACES } from "../../crm/mod.ts";
 import { AppError, conflict, serviceUnavailable } from "../../errors.ts";
 import { failAbandoned, getRun, insertRun, listRuns } from "./catalogue.ts";
 import { restoreFromBackup } from "./restore.ts";
@@ -105,6 +107,13 @@ export async function restoreBackup(
   id: string,
   opts: RestoreOptions = {},
 ): Promise<RestoreReport> {
-  if (opts.source !== undefined) return await restoreFromBackup(ctx, id, opts);
-  return await unlessUnfinished(ctx, id, () => restoreFromBackup(ctx, id, opts));
+  try {
+    if (opts.source !== undefined) return await restoreFromBackup(ctx, id, opts);
+    return await unlessUnfinished(ctx, id, () => restoreFromBackup(ctx, id, opts));
+  } finally {
+    // Cached list pages describe the tables as they were (a failed restore may have rewritten
+    // some): hide them on every instance. Never throws; an outage leaves the bump owed.
+    const cached = ctx.cached ?? new ReadThroughCache(ctx.stores.cache, ctx.log);
+    for (const ns of LIST_CACHE_NAMESPACES) await cached.invalidate(ns);
+  }
 }
