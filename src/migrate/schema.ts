@@ -1,6 +1,6 @@
 // Brings a deployment's schema up to date before anything uses it (the API at start, the ops CLI),
 // and drops the cached grants a migration may have made stale.
-import { dropAllCachedGrants } from "../auth/mod.ts";
+import { dropAllGrants } from "../auth/mod.ts";
 import type { Logger } from "../log.ts";
 import { loadMigrations } from "./files.ts";
 import { migrateUp } from "./runner.ts";
@@ -15,7 +15,7 @@ export async function bringSchemaUp(
   if (applied.length > 0) {
     log.info("migrations applied", { versions: applied });
     // A migration may have changed role JSON; cached grants would keep the old one for 15 min.
-    await dropAllCachedGrants(stores.cache).catch((err) =>
+    await dropAllGrants(stores.cache).catch((err) =>
       log.warn("cached grants not dropped after migrations", { error: String(err) })
     );
   }

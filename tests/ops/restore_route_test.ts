@@ -1,6 +1,6 @@
-// A forced restore over a deployment whose company lists are cached, through the admin route and
-// from another process: the cached pages describe the tables before the restore, so the lists
-// that follow must come from the restored rows. Embedded only: a forced restore rewrites the whole deployment, which on the
+// A forced restore over a deployment whose company lists and grants are cached, through the admin
+// route and from another process: the cached copies describe the tables before the restore, so
+// what follows must come from the restored rows. Embedded only: a forced restore rewrites the whole deployment, which on the
 // server profile is shared with the other test files.
 import assert from "node:assert/strict";
 import { createLogger } from "../../src/log.ts";
@@ -8,7 +8,7 @@ import { restoreBackup } from "../../src/ops/mod.ts";
 import { createUser, json, openTestApi } from "../support/api.ts";
 
 Deno.test({
-  name: "restore: cached list pages are hidden after a forced restore [embedded]",
+  name: "restore: cached list pages and grants are dropped after a forced restore [embedded]",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -31,6 +31,9 @@ Deno.test({
         return (await json<{ items: { name: string }[] }>(res)).items.map((i) => i.name);
       };
 
+      // A user with no role at backup time, granted one afterwards (straight in the table, as a
+      // restore writes it): the grants the caches hold after the grant must not outlive the restore.
+      const later = await createUser(api, { roles: [] });
       await create("Before Backup");
       const started = await api.request("POST", "/api/v1/admin/backups", { token: admin.token });
       assert.equal(started.status, 202, await started.clone().text());
@@ -46,6 +49,13 @@ Deno.test({
       }
       assert.equal(state, "succeeded");
 
+      await api.stores.relational.query(
+        `insert into user_roles (user_id, role_id) select $1, id from roles where name = 'comercial'`,
+        [later.id],
+      );
+      const asLater = async () =>
+        (await api.request("GET", "/api/v1/companies?limit=1", { token: later.token })).status;
+      assert.equal(await asLater(), 200, "the granted role reads companies");
       await create("After Backup");
       assert.deepEqual(await names(), ["After Backup", "Before Backup"]);
       assert.deepEqual(await names(), ["After Backup", "Before Backup"], "served from the cache");
@@ -56,6 +66,14 @@ Deno.test({
       });
       assert.equal(restored.status, 200, await restored.clone().text());
       assert.deepEqual(await names(), ["Before Backup"]);
+      // The grant made after the backup is gone with it, and so are its cached copies.
+      const until1 = Date.now() + 5_000;
+      let status = await asLater();
+      while (status !== 403 && Date.now() < until1) {
+        await new Promise((r) => setTimeout(r, 25));
+        status = await asLater();
+      }
+      assert.equal(status, 403);
 
       // A restore from another process (the CLI, the TUI) reaches this instance's copies through
       // the generation announcement, a moment after it.

@@ -7,7 +7,7 @@
  */
 import { drainOutbox, startOutboxDrain } from "../../caching/invalidation_outbox.ts";
 import type { Deps } from "../../http/types.ts";
-import { GRANTS_CHANNEL } from "./principal.ts";
+import { ALL_USERS, GRANTS_CHANNEL } from "./principal.ts";
 
 export interface GrantsSyncOptions {
   /** How often the outbox is drained (owed invalidations of stopped instances). */
@@ -50,7 +50,10 @@ export async function startGrantsSync(
     retry = undefined;
     if (stopped) return;
     try {
-      const off = await cache.subscribe(GRANTS_CHANNEL, (userId) => memo.drop(userId), {
+      const off = await cache.subscribe(GRANTS_CHANNEL, (userId) => {
+        if (userId === ALL_USERS) memo.dropAll();
+        else memo.drop(userId);
+      }, {
         onInterrupted: () => {
           cuts++;
           memo.disable();

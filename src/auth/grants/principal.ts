@@ -39,6 +39,8 @@ export const PERMISSIONS_TTL_MS = 15 * 60 * 1000;
 export const permissionsKey = (userId: string) => `user:${userId}:permissions`;
 /** Channel on which instances announce that a user's grants changed. */
 export const GRANTS_CHANNEL = "polystore:grants-changed";
+/** The GRANTS_CHANNEL message meaning every user's grants changed (user ids are UUIDs). */
+export const ALL_USERS = "*";
 
 /** Reads a user's grants from the database (roles, merged role JSON, linked companies). */
 export async function loadGrantsFromDb(db: Queryable, userId: string): Promise<Grants> {
@@ -111,5 +113,15 @@ export async function dropAllCachedGrants(cache: CacheStore): Promise<number> {
     if (n === 0) break; // nothing deletable came back: never spin
     dropped += n;
   }
+  return dropped;
+}
+
+/**
+ * Every user's grants may have changed under the caches (a migration, a restore): drops the cached
+ * entries and tells every instance to empty its in-process memo. Returns how many entries went.
+ */
+export async function dropAllGrants(cache: CacheStore): Promise<number> {
+  const dropped = await dropAllCachedGrants(cache);
+  await cache.publish(GRANTS_CHANNEL, ALL_USERS);
   return dropped;
 }
