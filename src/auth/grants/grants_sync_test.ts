@@ -13,13 +13,17 @@ import type { RelationalStore } from "../../stores/relational/port.ts";
 import type { Stores } from "../../stores/types.ts";
 import { GrantsMemo } from "./grants_memo.ts";
 import { startGrantsSync } from "./grants_sync.ts";
+import { dropAllGrants, GRANTS_CHANNEL } from "./principal.ts";
 
 function harness(onOutboxRead: (events: SubscriptionEvents) => void) {
   const real = openMemoryCache();
   let events: SubscriptionEvents = {};
   const cache: CacheStore = new Proxy(real, {
     get(target, prop) {
-      if (prop !== "subscribe") return Reflect.get(target, prop);
+      if (prop !== "subscribe") {
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      }
       return (channel: string, handler: (m: string) => void, ev?: SubscriptionEvents) => {
         events = ev ?? {};
         return target.subscribe(channel, handler, ev);
@@ -67,6 +71,25 @@ Deno.test("grants sync: a cut during the first drain keeps the memo off", async 
   h.events().onResumed?.();
   await new Promise((r) => setTimeout(r, 0));
   assert.equal(h.deps.grants.live, true);
+  await stop();
+  await h.close();
+});
+
+Deno.test("grants sync: a user's message drops that user, '*' drops everyone", async () => {
+  const h = harness(() => {});
+  const stop = await startGrantsSync(h.deps, options);
+  const memo = h.deps.grants;
+  const grants = { roles: [], permissions: {}, companyIds: [] };
+  const fill = () => {
+    for (const id of ["a", "b", "c"]) memo.set(id, grants, memo.epoch);
+  };
+  const heard = () => new Promise((r) => setTimeout(r, 10));
+  fill();
+  await dropAllGrants(h.deps.stores.cache).then(heard);
+  assert.deepEqual(["a", "b", "c"].map((id) => memo.get(id)), [undefined, undefined, undefined]);
+  fill();
+  await h.deps.stores.cache.publish(GRANTS_CHANNEL, "b").then(heard);
+  assert.deepEqual(["a", "b", "c"].map((id) => memo.get(id) !== undefined), [true, false, true]);
   await stop();
   await h.close();
 });
