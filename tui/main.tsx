@@ -6,8 +6,7 @@ import { render } from "ink";
 import { appendFileSync } from "node:fs";
 import { type Config, ConfigError, loadConfig } from "../src/config.ts";
 import { createLogger, type Logger } from "../src/log.ts";
-import { loadMigrations } from "../src/migrate/files.ts";
-import { migrateUp } from "../src/migrate/runner.ts";
+import { bringSchemaUp } from "../src/migrate/schema.ts";
 import { loadOrCreateSecret } from "../src/secret_file.ts";
 import { openStores } from "../src/stores/mod.ts";
 import { apiCacheStats } from "./admin_api.ts";
@@ -58,7 +57,8 @@ async function main(argv: string[]): Promise<number> {
   const cfg: Config = { ...config, auth: { ...config.auth, jwtSecret } };
   console.log(`polystore tui: opening stores (${describeTarget(cfg)})…`);
   const stores = await openStores(cfg, log, { signingKey: jwtSecret });
-  await migrateUp(stores.relational, await loadMigrations());
+  // As the API does at start: migrations, then the cached grants they may have made stale.
+  await bringSchemaUp(stores, log);
   // With an admin token the API answers what only it knows (its read-through hit counters) and
   // does the consistency repair itself, audited; everything else goes to the stores directly.
   const api = args.apiUrl && args.token ? { url: args.apiUrl, token: args.token } : null;
