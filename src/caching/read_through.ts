@@ -268,26 +268,25 @@ export class ReadThroughCache {
    * bump that starts afterwards covers it; one already under way might not).
    */
   #bumpAfterNow(namespace: string): Promise<void> {
-    let slot = this.#bumps.get(namespace);
-    if (slot === undefined) this.#bumps.set(namespace, slot = {});
+    const slot = this.#bumps.get(namespace) ?? {};
+    this.#bumps.set(namespace, slot);
     if (slot.queued) return slot.queued;
-    const s = slot;
     const begin = (): Promise<void> => {
       const p = this.#bump(namespace);
-      s.running = p;
+      slot.running = p;
       const clear = () => {
-        if (s.running === p) s.running = undefined;
-        if (!s.running && !s.queued) this.#bumps.delete(namespace);
+        if (slot.running === p) slot.running = undefined;
+        if (!slot.running && !slot.queued) this.#bumps.delete(namespace);
       };
       p.then(clear, clear);
       return p;
     };
-    if (!s.running) return begin();
-    const queued = s.running.then(noop, noop).then(() => {
-      s.queued = undefined;
+    if (!slot.running) return begin();
+    const queued = slot.running.then(noop, noop).then(() => {
+      slot.queued = undefined;
       return begin();
     });
-    s.queued = queued;
+    slot.queued = queued;
     return queued;
   }
 
