@@ -17,6 +17,7 @@ import { secondApp } from "../support/second_app.ts";
 import { spendingKey, tokensKey } from "../../src/agent_runs/budget.ts";
 import type { CacheStore } from "../../src/stores/cache/port.ts";
 import { StoreError } from "../../src/stores/errors.ts";
+import { readUntil } from "../support/read_until.ts";
 
 const DAY = 86_400_000;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -457,10 +458,9 @@ apiTest("agent runs: recording, daily budgets, 429 and counter rebuilds", async 
       flaky.state.down = false;
       // The runs owed a drop of the counters (the outbox, committed with them); a drain applies
       // it, here the test app's own drain (tests/support/api.ts) as any instance's would.
-      const until = Date.now() + 5_000;
-      while (await cache.get(tokensKey(agent, today())) !== null && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await readUntil(() => cache.get(tokensKey(agent, today())), (v) => v === null, {
+        everyMs: 50,
+      });
       assert.equal(await cache.get(tokensKey(agent, today())), null, "stale counters dropped");
       const rebuilt = await budgetOn();
       assert.deepEqual([rebuilt.source, rebuilt.tokens_used, rebuilt.cost], ["rebuilt", 180, 0.3]);

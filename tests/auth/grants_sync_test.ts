@@ -6,6 +6,7 @@ import { freePort } from "../support/ports.ts";
 import { createUser, json, openTestApi, SERVER_VARS, type TestApi } from "../support/api.ts";
 import { createPrivateServer } from "../support/private_servers.ts";
 import { serverTest } from "../support/profile.ts";
+import { readUntil } from "../support/read_until.ts";
 
 async function rolesOf(api: TestApi, token: string): Promise<string[]> {
   const res = await api.request("GET", "/api/v1/auth/me", { token });
@@ -16,12 +17,11 @@ async function rolesOf(api: TestApi, token: string): Promise<string[]> {
 
 /** Polls `api` until the user's roles are `want`, failing after `ms`. */
 async function rolesBecome(api: TestApi, token: string, want: string[], ms: number) {
-  const until = Date.now() + ms;
-  let roles = await rolesOf(api, token);
-  while (JSON.stringify(roles) !== JSON.stringify(want) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 10));
-    roles = await rolesOf(api, token);
-  }
+  const roles = await readUntil(
+    () => rolesOf(api, token),
+    (r) => JSON.stringify(r) === JSON.stringify(want),
+    { ms, everyMs: 10 },
+  );
   assert.deepEqual(roles, want, `roles still ${JSON.stringify(roles)} after ${ms} ms`);
 }
 

@@ -7,6 +7,7 @@ import { deadCache, down } from "../support/failing_stores.ts";
 import { secondApp } from "../support/second_app.ts";
 import { apiTest, createUser, json, type TestApi } from "../support/api.ts";
 import { assertProblem, type Pair, PASSWORD, uniqueEmail } from "./helpers.ts";
+import { readUntil } from "../support/read_until.ts";
 
 /** A documents store whose every collection call fails. */
 function deadDocuments(real: DocumentStore): DocumentStore {
@@ -102,12 +103,11 @@ apiTest("auth through store outages", async (t, api) => {
       assert.deepEqual(await meOn(dead.request), ["diretor"], "grants from the database");
       // The healthy instance still holds [] in its memo and the shared cache; only its outbox
       // drain (what the dead instance owed, kept in the relational store) can move it.
-      const until = Date.now() + 5000;
-      let roles = await meOn(api.request);
-      while (JSON.stringify(roles) !== '["diretor"]' && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 50));
-        roles = await meOn(api.request);
-      }
+      const roles = await readUntil(
+        () => meOn(api.request),
+        (r) => JSON.stringify(r) === '["diretor"]',
+        { everyMs: 50 },
+      );
       assert.deepEqual(roles, ["diretor"], "the change never reached the healthy instance");
       const left = await api.stores.relational.query(
         "select 1 from cache_invalidations where message = $1",

@@ -7,6 +7,7 @@ import { GRANTS_CHANNEL, permissionsKey } from "../../src/auth/grants/principal.
 import { ROLE_NAMES } from "../../src/auth/grants/roles.ts";
 import { apiTest, createUser, json, type TestApi } from "../support/api.ts";
 import { assertProblem } from "./helpers.ts";
+import { readUntil } from "../support/read_until.ts";
 
 /** A concrete path for a route pattern: every parameter becomes a fresh UUID. */
 function concrete(path: string): string {
@@ -182,10 +183,10 @@ apiTest("permissions: 401 and 403 on every route, admin user routes", async (t, 
       const body = await json(res);
       assert.equal(res.status, 201, JSON.stringify(body));
       assert.deepEqual(body.roles, ["comercial"]);
-      const until = Date.now() + 2000;
-      while (!heard.includes(target.id) && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await readUntil(() => Promise.resolve(heard.includes(target.id)), (h) => h, {
+        ms: 2000,
+        everyMs: 20,
+      });
       assert.ok(heard.includes(target.id), "grant change published");
     } finally {
       await stop();

@@ -9,6 +9,7 @@ import { resourceByTable } from "../../src/crm/registry/mod.ts";
 import { startGenerationSync } from "../../src/caching/generation_sync.ts";
 import { createLogger } from "../../src/log.ts";
 import { apiTest, createUser, json } from "../support/api.ts";
+import { readUntil } from "../support/read_until.ts";
 
 interface Page {
   items: { id: string; name: string }[];
@@ -90,12 +91,10 @@ apiTest("list cache: filtered first pages of companies", async (t, api) => {
       await create("Cache Fourth");
       assert.deepEqual(names(await get(list)), ["Cache Fourth", "Cache Third"]);
       // The other instance hears of the write over publish/subscribe, a moment after it.
-      const until = Date.now() + 5_000;
-      let seen = names(await onOther(list));
-      while (seen[0] !== "Cache Fourth" && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 25));
-        seen = names(await onOther(list));
-      }
+      const seen = await readUntil(
+        async () => names(await onOther(list)),
+        (n) => n[0] === "Cache Fourth",
+      );
       assert.deepEqual(seen, ["Cache Fourth", "Cache Third"]);
     });
 
@@ -107,12 +106,10 @@ apiTest("list cache: filtered first pages of companies", async (t, api) => {
         body: JSON.stringify({ name: "Cache Third Renamed" }),
       });
       assert.equal(renamed.status, 200, await renamed.text());
-      const until = Date.now() + 5_000;
-      let seen = names(await get(list));
-      while (seen[1] !== "Cache Third Renamed" && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 25));
-        seen = names(await get(list));
-      }
+      const seen = await readUntil(
+        async () => names(await get(list)),
+        (n) => n[1] === "Cache Third Renamed",
+      );
       assert.deepEqual(seen, [names(page)[0], "Cache Third Renamed"]);
 
       const gone = await api.request("DELETE", `/api/v1/companies/${page.items[0].id}`, {

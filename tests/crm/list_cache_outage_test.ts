@@ -8,6 +8,7 @@ import { resourceByTable } from "../../src/crm/registry/mod.ts";
 import { createLogger } from "../../src/log.ts";
 import { apiTest, createUser, json } from "../support/api.ts";
 import { deadCache } from "../support/failing_stores.ts";
+import { readUntil } from "../support/read_until.ts";
 
 apiTest("list cache: a change made where the cache is down reaches the others", async (t, api) => {
   const admin = await createUser(api, { roles: ["admin"] });
@@ -43,12 +44,11 @@ apiTest("list cache: a change made where the cache is down reaches the others", 
   });
 
   await t.step("the healthy instance lists it within seconds", async () => {
-    const until = Date.now() + 5000;
-    let items = (await firstPage()).items;
-    while (items[0]?.id !== created && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 50));
-      items = (await firstPage()).items;
-    }
+    const items = await readUntil(
+      async () => (await firstPage()).items,
+      (i) => i[0]?.id === created,
+      { everyMs: 50 },
+    );
     assert.equal(items[0]?.id, created, "the old cached list is still served");
   });
 

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createLogger } from "../../src/log.ts";
 import { restoreBackup } from "../../src/ops/mod.ts";
 import { createUser, json, openTestApi } from "../support/api.ts";
+import { readUntil } from "../support/read_until.ts";
 
 Deno.test({
   name: "restore: cached list pages and grants are dropped after a forced restore [embedded]",
@@ -38,15 +39,16 @@ Deno.test({
       const started = await api.request("POST", "/api/v1/admin/backups", { token: admin.token });
       assert.equal(started.status, 202, await started.clone().text());
       const { id } = await json<{ id: string }>(started);
-      const until = Date.now() + 60_000;
-      let state = "running";
-      while (state === "running" && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 100));
-        const run = await api.request("GET", `/api/v1/admin/backups/${id}`, {
-          token: admin.token,
-        });
-        state = (await json<{ state: string }>(run)).state;
-      }
+      const state = await readUntil(
+        async () => {
+          const run = await api.request("GET", `/api/v1/admin/backups/${id}`, {
+            token: admin.token,
+          });
+          return (await json<{ state: string }>(run)).state;
+        },
+        (s) => s !== "running",
+        { ms: 60_000, everyMs: 100 },
+      );
       assert.equal(state, "succeeded");
 
       await api.stores.relational.query(
@@ -67,13 +69,7 @@ Deno.test({
       assert.equal(restored.status, 200, await restored.clone().text());
       assert.deepEqual(await names(), ["Before Backup"]);
       // The grant made after the backup is gone with it, and so are its cached copies.
-      const until1 = Date.now() + 5_000;
-      let status = await asLater();
-      while (status !== 403 && Date.now() < until1) {
-        await new Promise((r) => setTimeout(r, 25));
-        status = await asLater();
-      }
-      assert.equal(status, 403);
+      assert.equal(await readUntil(asLater, (status) => status === 403), 403);
 
       // A restore from another process (the CLI, the TUI) reaches this instance's copies through
       // the generation announcement, a moment after it.
@@ -87,13 +83,7 @@ Deno.test({
       };
       const report = await restoreBackup(elsewhere, id, { force: true, confirmId: id });
       assert.ok(report.proof.ok);
-      const until2 = Date.now() + 5_000;
-      let seen = await names();
-      while (seen.length !== 1 && Date.now() < until2) {
-        await new Promise((r) => setTimeout(r, 25));
-        seen = await names();
-      }
-      assert.deepEqual(seen, ["Before Backup"]);
+      assert.deepEqual(await readUntil(names, (seen) => seen.length === 1), ["Before Backup"]);
     } finally {
       await api.close();
     }
