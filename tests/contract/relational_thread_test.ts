@@ -138,3 +138,27 @@ Deno.test("relational: a BEGIN given up on as it opened does not hold the embedd
     thread.end("test over");
   }
 });
+
+Deno.test("relational: a new folder gets its cluster from a thread of its own, and the store then serves and keeps it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "polystore_pglite_init_" });
+  const dataDir = `${dir}/nested/db`;
+  try {
+    const first = await openSupervisedPglite(dataDir, { statementTimeoutMs: 15_000 });
+    try {
+      assert.ok((await Deno.stat(`${dataDir}/PG_VERSION`)).isFile, "initdb wrote the cluster");
+      await first.exec("create table kept (n int)");
+      await first.query("insert into kept values (41)");
+    } finally {
+      await first.close();
+    }
+    // Opened again on the existing cluster: no initdb thread, the data is there.
+    const again = await openSupervisedPglite(dataDir, { statementTimeoutMs: 15_000 });
+    try {
+      assert.deepEqual((await again.query("select n + 1 as n from kept")).rows, [{ n: 42 }]);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

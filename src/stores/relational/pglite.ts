@@ -14,6 +14,7 @@ import { mapPgError, rethrowable } from "./pg_errors.ts";
 import { preparedRunner } from "./pglite_prepared.ts";
 import { checkChannel } from "./channel.ts";
 import { SerialLock } from "./serial_lock.ts";
+import { isCluster } from "./pglite_cluster.ts";
 import { typeParsers } from "./type_parsers.ts";
 import { asJsonValue, isoTimestampParser, TIMESTAMPTZ, utcIsoText } from "./iso_timestamps.ts";
 import { PGLITE_SHARED_BUFFERS_DEFAULT_MB, SESSION_SET_SQL } from "./session.ts";
@@ -104,6 +105,29 @@ export interface PgliteOptions {
 const DEFAULT_START_PARAMS: readonly string[] =
   (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams;
 
+function createPglite(dataDir: string, options: PgliteOptions): Promise<PGlite> {
+  const sharedBuffersMb = options.sharedBuffersMb ?? PGLITE_SHARED_BUFFERS_DEFAULT_MB;
+  return PGlite.create(dataDir, {
+    extensions: { uuid_ossp, pg_trgm, pgcrypto, btree_gin },
+    parsers: PARSERS,
+    // PGlite's own start parameters plus ours (passing startParams replaces them).
+    startParams: [...DEFAULT_START_PARAMS, "-c", `shared_buffers=${sharedBuffersMb}MB`],
+  });
+}
+
+/**
+ * Runs initdb in `dataDir` unless it holds a cluster already (or is "memory://"). initdb grows the
+ * WASM memory by ~340 MB, and WASM memory never shrinks: the instance that created the cluster is
+ * closed, and a fresh one serves it. The closed instance's memory is returned only when its
+ * thread collects it, which an idle thread may never do: pglite_thread.ts runs this in a thread
+ * of its own that it then ends.
+ */
+export async function createCluster(dataDir: string, options: PgliteOptions = {}): Promise<void> {
+  if (dataDir.startsWith("memory://") || await isCluster(dataDir)) return;
+  await Deno.mkdir(dataDir, { recursive: true });
+  await (await createPglite(dataDir, options)).close();
+}
+
 /**
  * Opens PGlite at `dataDir` (a folder path, or "memory://" for a throwaway database).
  *
@@ -111,34 +135,12 @@ const DEFAULT_START_PARAMS: readonly string[] =
  * const db = await openPglite("memory://");
  * const { rows } = await db.query("select 1 as one");
  */
-/** Whether `dir` already holds a Postgres cluster (initdb writes PG_VERSION). */
-async function isCluster(dir: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(`${dir}/PG_VERSION`)).isFile;
-  } catch {
-    return false;
-  }
-}
-
 export async function openPglite(
   dataDir: string,
   options: PgliteOptions = {},
 ): Promise<RelationalStore> {
-  const sharedBuffersMb = options.sharedBuffersMb ?? PGLITE_SHARED_BUFFERS_DEFAULT_MB;
-  const create = () =>
-    PGlite.create(dataDir, {
-      extensions: { uuid_ossp, pg_trgm, pgcrypto, btree_gin },
-      parsers: PARSERS,
-      // PGlite's own start parameters plus ours (passing startParams replaces them).
-      startParams: [...DEFAULT_START_PARAMS, "-c", `shared_buffers=${sharedBuffersMb}MB`],
-    });
-  if (!dataDir.startsWith("memory://") && !(await isCluster(dataDir))) {
-    await Deno.mkdir(dataDir, { recursive: true });
-    // initdb grows the WASM memory by ~340 MB, and WASM memory never shrinks: the instance that
-    // created the cluster is closed and a fresh one serves it.
-    await (await create()).close();
-  }
-  const db = await create();
+  await createCluster(dataDir, options);
+  const db = await createPglite(dataDir, options);
   await db.exec(SESSION_SET_SQL);
   const lock = new SerialLock();
   // Named queries outside transactions run as prepared statements (pglite_prepared.ts).

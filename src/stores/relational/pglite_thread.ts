@@ -8,6 +8,7 @@
  */
 import { StoreError } from "../errors.ts";
 import type { PgliteOptions } from "./pglite.ts";
+import { isCluster } from "./pglite_cluster.ts";
 import { fromWire, type WorkerReply, type WorkerRequest } from "./pglite_wire.ts";
 
 /** Omit applied to each member of a union (a conditional type distributes over its parameter). */
@@ -69,12 +70,24 @@ export class PgliteThread {
     this.#worker.onmessageerror = () => events.onCrash("a reply could not be read");
   }
 
-  /** Starts a thread and opens PGlite at `dataDir` in it; ends the thread if that fails. */
+  /**
+   * Starts a thread and opens PGlite at `dataDir` in it; ends the thread if that fails. A folder
+   * without a cluster gets one first from a thread of its own, ended once initdb is done: ending
+   * it is what hands initdb's ~340 MB of WASM memory back (pglite.ts, createCluster).
+   */
   static async start(
     dataDir: string,
     options: PgliteOptions,
     events: ThreadEvents,
   ): Promise<PgliteThread> {
+    if (!dataDir.startsWith("memory://") && !(await isCluster(dataDir))) {
+      const init = new PgliteThread(events);
+      try {
+        await init.call({ op: "init", dataDir, options });
+      } finally {
+        init.end("the cluster is created");
+      }
+    }
     const thread = new PgliteThread(events);
     try {
       await thread.call({ op: "open", dataDir, options, gaveUp: thread.#gaveUp.buffer });

@@ -19,6 +19,8 @@ export type WorkerRequest =
     /** One Int32: the highest request id the store gave up on; the worker skips those. */
     gaveUp: SharedArrayBuffer;
   }
+  // Creates the cluster only (pglite.ts, createCluster), in a thread ended right after.
+  | { op: "init"; id: number; dataDir: string; options: PgliteOptions }
   | { op: "query"; id: number; sql: string; params: unknown[]; options?: QueryOptions; tx?: number }
   | { op: "exec"; id: number; sql: string; tx?: number }
   | { op: "begin"; id: number; tx: number }

@@ -6,7 +6,7 @@
  * @module
  */
 import { StoreError } from "../errors.ts";
-import { openPglite } from "./pglite.ts";
+import { createCluster, openPglite } from "./pglite.ts";
 import type { RelationalStore, Transaction } from "./port.ts";
 import { SerialLock } from "./serial_lock.ts";
 import { toWire, type WorkerReply, type WorkerRequest } from "./pglite_wire.ts";
@@ -88,6 +88,9 @@ function begin(id: number, txId: number): Promise<void> {
 
 async function handle(m: WorkerRequest): Promise<void> {
   switch (m.op) {
+    case "init":
+      await createCluster(m.dataDir, m.options);
+      return reply(m.id);
     case "open":
       gaveUp = new Int32Array(m.gaveUp);
       store = await openPglite(m.dataDir, m.options);
