@@ -10,6 +10,7 @@ import { serve } from "./src/http/serve.ts";
 import { openStores } from "./src/stores/mod.ts";
 import { STORE_ROLES } from "./src/stores/types.ts";
 import { startBackgroundJobs } from "./src/system/background.ts";
+import { startMemoryReturn } from "./src/system/memory_return.ts";
 import { bringSchemaUp } from "./src/migrate/schema.ts";
 import { startDomainJobs } from "./src/domains.ts";
 
@@ -41,6 +42,7 @@ async function start(config: Config): Promise<void> {
     log,
   });
   const stopDomainJobs = await startDomainJobs(app.deps);
+  const stopMemoryReturn = startMemoryReturn({ everyMs: cfg.memoryTrimEveryMs, log });
   const served = serve((req, info) => app.fetch(req, info), {
     port: cfg.port,
     hostname: cfg.host,
@@ -62,6 +64,7 @@ async function start(config: Config): Promise<void> {
   Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
 
   await served.finished;
+  stopMemoryReturn();
   stopJobs();
   await stopDomainJobs();
   await stopGrantsSync();

@@ -124,6 +124,8 @@ export const EnvSchema = z.object({
   FILES_URL_TTL_SECONDS: intIn(60, 7 * 24 * 3600, 900),
   FILES_SWEEP_EVERY_MS: intIn(1000, 24 * 3600 * 1000, 3600 * 1000),
   STORE_TIMEOUT_MS: intIn(50, 120_000, 5_000),
+  // How often free C heap pages go back to the system (src/system/memory_return.ts); 0 = never.
+  MEMORY_TRIM_EVERY_MS: intIn(0, 3_600_000, 2_000),
 
   JWT_SECRET: z.string().optional().refine((v) => v === undefined || v.length >= 32, {
     message: "must be at least 32 characters",
@@ -167,6 +169,8 @@ export interface Config {
   /** Take the client IP from X-Forwarded-For (rate limits, audit). */
   trustProxy: boolean;
   storeTimeoutMs: number;
+  /** How often the C allocator's free pages are handed back (ms; 0: never). */
+  memoryTrimEveryMs: number;
   relational: {
     url: string | undefined;
     /** Where LISTEN connects when `url` goes through a transaction pooler; default `url`. */
@@ -246,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
     storeTimeoutMs: e.STORE_TIMEOUT_MS,
+    memoryTrimEveryMs: e.MEMORY_TRIM_EVERY_MS,
     relational: {
       url: e.DATABASE_URL,
       listenUrl: e.DATABASE_LISTEN_URL,

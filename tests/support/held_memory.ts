@@ -3,22 +3,14 @@
 // cached for reuse (glibc keeps tens of MB of freed network buffers mapped across its arenas).
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { openMallocTrim } from "../../src/system/memory_return.ts";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
-/** glibc's malloc_trim, where the C library is glibc (elsewhere only the collector runs). */
-const trim: (() => void) | null = (() => {
-  if (Deno.build.os !== "linux") return null;
-  try {
-    const libc = Deno.dlopen("libc.so.6", {
-      malloc_trim: { parameters: ["usize"], result: "i32" },
-    });
-    return () => void libc.symbols.malloc_trim(0n);
-  } catch {
-    return null; // musl or no FFI permission: the collector alone still counts live JS buffers
-  }
-})();
+// Where the C library is not glibc, or FFI is not allowed, only the collector runs: it still
+// counts live JS buffers.
+const trim = openMallocTrim();
 
 /** Collects garbage, returns freed C heap pages to the system and reads resident memory. */
 export function heldMemory(): number {
