@@ -81,7 +81,11 @@ export class PgliteThread {
     events: ThreadEvents,
   ): Promise<PgliteThread> {
     if (!dataDir.startsWith("memory://") && !(await isCluster(dataDir))) {
-      const init = new PgliteThread(events);
+      const init: PgliteThread = new PgliteThread({
+        onNotify() {},
+        // Fails the init request (ending a thread rejects what is out); nothing to reopen yet.
+        onCrash: (reason) => init.end(`creating the embedded database failed: ${reason}`),
+      });
       try {
         await init.call({ op: "init", dataDir, options });
       } finally {
