@@ -22,6 +22,18 @@ Deno.test("config", async (t) => {
     }
   });
 
+  await t.step(
+    "the memory trim runs every 2 s by default, 0 turns it off, below 0 is refused",
+    () => {
+      assert.equal(loadConfig({}).memoryTrimEveryMs, 2_000);
+      assert.equal(loadConfig({ MEMORY_TRIM_EVERY_MS: "0" }).memoryTrimEveryMs, 0);
+      assert.throws(
+        () => loadConfig({ MEMORY_TRIM_EVERY_MS: "-1" }),
+        /MEMORY_TRIM_EVERY_MS: must be a whole number/,
+      );
+    },
+  );
+
   await t.step("a URL with the wrong scheme names its variable", () => {
     assert.throws(
       () => loadConfig({ REDIS_URL: "http://x", JWT_SECRET: "x".repeat(32) }),
