@@ -11,6 +11,9 @@ import { LRUCache } from "lru-cache";
 /** Where every instance announces a namespace whose generation moved (message: the namespace). */
 export const GENERATIONS_CHANNEL = "cache_generations";
 
+/** The namespace that stands for every namespace at once (a restore rewrites all the data). */
+export const ALL_NAMESPACES = "*";
+
 interface Entry {
   namespace: string;
   /** The stamp taken before the load that filled it. */
@@ -86,9 +89,11 @@ export class LocalTier {
     this.#entries.set(key, { namespace, stamp, value }, { ttl: ttlMs, size: Math.max(1, bytes) });
   }
 
-  /** The generation of `namespace` moved: nothing filled before now is served again. */
+  /** The generation of `namespace` (or of all) moved: nothing filled before now is served again. */
   changed(namespace: string): void {
-    this.#changedAt.set(namespace, ++this.#clock);
+    if (namespace !== ALL_NAMESPACES) return void this.#changedAt.set(namespace, ++this.#clock);
+    this.#entries.clear();
+    this.#resetAt = ++this.#clock;
   }
 
   /** Starts trusting (the subscription is whole); begins empty. */

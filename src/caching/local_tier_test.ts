@@ -7,7 +7,7 @@ import { createLogger } from "../log.ts";
 import { openMemoryCache } from "../stores/cache/memory.ts";
 import type { CacheStore, SubscriptionEvents } from "../stores/cache/port.ts";
 import { startGenerationSync } from "./generation_sync.ts";
-import { LocalTier } from "./local_tier.ts";
+import { ALL_NAMESPACES, LocalTier } from "./local_tier.ts";
 import { ReadThroughCache } from "./read_through.ts";
 
 const TTL = 60_000;
@@ -36,6 +36,21 @@ Deno.test("LocalTier", async (t) => {
     assert.equal(tier.get("b", "b:1"), "y");
     // A key looked up under another namespace is not a hit.
     assert.equal(tier.get("a", "b:1"), undefined);
+  });
+
+  await t.step("a change of every namespace hides them all, and loads begun before it", () => {
+    const tier = new LocalTier();
+    tier.enable();
+    const before = tier.stamp();
+    tier.set("a", "a:1", "x", tier.stamp(), TTL, 1);
+    tier.set("b", "b:1", "y", tier.stamp(), TTL, 1);
+    tier.changed(ALL_NAMESPACES);
+    assert.equal(tier.get("a", "a:1"), undefined);
+    assert.equal(tier.get("b", "b:1"), undefined);
+    tier.set("a", "a:2", "stale", before, TTL, 1);
+    assert.equal(tier.get("a", "a:2"), undefined);
+    tier.set("a", "a:2", "fresh", tier.stamp(), TTL, 1);
+    assert.equal(tier.get("a", "a:2"), "fresh");
   });
 
   await t.step("a load begun before a change or a reset stores nothing", () => {
@@ -134,6 +149,20 @@ Deno.test("read-through with local copies, two instances on one cache", async (t
     await tick();
     assert.deepEqual(await get(rtA), { value: 3, hit: false });
   });
+
+  await t.step(
+    "another instance's change of every namespace reaches this one's copies",
+    async () => {
+      assert.equal((await get(rtA)).value, 3);
+      db = 33;
+      await rtB.invalidate(ALL_NAMESPACES);
+      await tick();
+      assert.deepEqual(await get(rtA), { value: 33, hit: false });
+      db = 3;
+      await rtB.invalidate("ns");
+      await tick();
+    },
+  );
 
   await t.step("a load that raced another instance's change keeps nothing", async () => {
     db = 4;

@@ -13,7 +13,9 @@
 import type { z } from "zod";
 import type { Logger } from "../log.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
-import { GENERATIONS_CHANNEL, LocalTier } from "./local_tier.ts";
+import { ALL_NAMESPACES, GENERATIONS_CHANNEL, LocalTier } from "./local_tier.ts";
+
+export { ALL_NAMESPACES };
 
 const noop = () => {};
 
@@ -21,7 +23,8 @@ const noop = () => {};
 const GEN_TTL_MS = 7 * 24 * 3_600_000;
 
 // Kept outside the namespace so dropping a namespace prefix never drops its generation.
-export const generationKey = (namespace: string) => `gen:${namespace}`;
+const GENERATION_PREFIX = "gen:";
+export const generationKey = (namespace: string) => `${GENERATION_PREFIX}${namespace}`;
 
 interface Envelope {
   g: string;
@@ -131,7 +134,9 @@ export class ReadThroughCache {
     local: boolean,
   ): Promise<ReadThroughResult<T>> {
     await this.#retryPending();
-    if (this.#pending.has(namespace)) return { value: await load(), hit: false };
+    if (this.#pending.has(namespace) || this.#pending.has(ALL_NAMESPACES)) {
+      return { value: await load(), hit: false };
+    }
     if (this.#failures !== this.#settled && !(await this.#settleOnce())) {
       return { value: await load(), hit: false };
     }
@@ -175,7 +180,8 @@ export class ReadThroughCache {
 
   /**
    * Makes every entry of `namespace` stale at once (on all instances sharing the cache) and drops
-   * `keys` / keys under `prefix` to free memory. Never throws: a failure is retried later.
+   * `keys` / keys under `prefix` to free memory; ALL_NAMESPACES makes every entry of every
+   * namespace stale. Never throws: a failure is retried later.
    */
   async invalidate(namespace: string, drop: Drop = {}): Promise<void> {
     try {
@@ -290,10 +296,16 @@ export class ReadThroughCache {
     return queued;
   }
 
-  /** A new generation for `namespace`, announced to every instance's copies in the same go. */
+  /**
+   * A new generation for `namespace`, announced to every instance's copies in the same go. For
+   * ALL_NAMESPACES every generation is deleted: the next read of each namespace starts a fresh
+   * one (#startGeneration), which no entry stored before carries.
+   */
   async #bump(namespace: string): Promise<void> {
     await Promise.all([
-      this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS),
+      namespace === ALL_NAMESPACES
+        ? this.cache.delPrefix(GENERATION_PREFIX)
+        : this.cache.set(generationKey(namespace), crypto.randomUUID(), GEN_TTL_MS),
       this.cache.publish(GENERATIONS_CHANNEL, namespace),
     ]);
   }

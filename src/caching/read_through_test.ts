@@ -4,7 +4,7 @@ import { createLogger } from "../log.ts";
 import { openMemoryCache } from "../stores/cache/memory.ts";
 import type { CacheStore } from "../stores/cache/port.ts";
 import { StoreError } from "../stores/errors.ts";
-import { generationKey, ReadThroughCache } from "./read_through.ts";
+import { ALL_NAMESPACES, generationKey, ReadThroughCache } from "./read_through.ts";
 
 /** A memory cache that can be switched off, as Redis going away. */
 function switchableCache(): { cache: CacheStore; down: { value: boolean } } {
@@ -79,6 +79,34 @@ Deno.test("ReadThroughCache", async (t) => {
       assert.deepEqual(after, { value: 5, hit: false });
       assert.deepEqual(rt.pending(), []);
       assert.notEqual(await cache.get(generationKey("ns")), null);
+    },
+  );
+
+  await t.step(
+    "invalidating every namespace makes every entry stale, owed in an outage",
+    async () => {
+      await rt.get("ns", "ns:k", 60_000, Num, load); // cached: 5
+      await rt.get("other", "other:k", 60_000, Num, load);
+      db = 50;
+      await rt.invalidate(ALL_NAMESPACES);
+      assert.deepEqual(await rt.get("ns", "ns:k", 60_000, Num, load), { value: 50, hit: false });
+      assert.deepEqual(await rt.get("other", "other:k", 60_000, Num, load), {
+        value: 50,
+        hit: false,
+      });
+      assert.equal((await rt.get("other", "other:k", 60_000, Num, load)).hit, true);
+      down.value = true;
+      db = 51;
+      await rt.invalidate(ALL_NAMESPACES); // fails: owed, and no namespace is served from the cache
+      assert.deepEqual(rt.pending(), [ALL_NAMESPACES]);
+      down.value = false;
+      assert.deepEqual(await rt.get("other", "other:k", 60_000, Num, load), {
+        value: 51,
+        hit: false,
+      });
+      assert.deepEqual(rt.pending(), []);
+      db = 5;
+      await rt.invalidate("ns");
     },
   );
 

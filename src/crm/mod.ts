@@ -7,8 +7,6 @@ import type { Domain } from "../http/domain.ts";
 import { CRM_PERMISSIONS } from "./route_permissions.ts";
 import { crmRoutes } from "./routes.ts";
 
-export { LIST_CACHE_NAMESPACES } from "./registry/mod.ts";
-
 export const crmDomain: Domain = {
   name: "crm",
   mount: "/api/v1",

@@ -60,8 +60,3 @@ export const SOFT_DELETE_TABLES: ReadonlySet<string> = new Set([
   "users",
   ...RESOURCES.filter((r) => r.softDelete).map((r) => r.table),
 ]);
-
-/** The cache namespaces of cached lists: a restore, which rewrites the tables, moves them all. */
-export const LIST_CACHE_NAMESPACES: readonly string[] = RESOURCES.flatMap((r) =>
-  r.listCache ? [r.listCache.key] : []
-);

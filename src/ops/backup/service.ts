@@ -11,8 +11,7 @@ import type {
   RestoreReport,
   VerifyReport,
 } from "../types.ts";
-import { ReadThroughCache } from "../../caching/read_through.ts";
-import { LIST_CACHE_NAMESPACES } from "../../crm/mod.ts";
+import { ALL_NAMESPACES, ReadThroughCache } from "../../caching/read_through.ts";
 import { dropAllGrants } from "../../auth/mod.ts";
 import { AppError, conflict, serviceUnavailable } from "../../errors.ts";
 import { failAbandoned, getRun, insertRun, listRuns } from "./catalogue.ts";
@@ -112,10 +111,11 @@ export async function restoreBackup(
     if (opts.source !== undefined) return await restoreFromBackup(ctx, id, opts);
     return await unlessUnfinished(ctx, id, () => restoreFromBackup(ctx, id, opts));
   } finally {
-    // Cached list pages and grants describe the tables as they were (a failed restore may have
-    // rewritten some): hide them on every instance. An outage leaves the list bumps owed.
+    // Every cached read (list pages, dashboard summaries, insight statistics, ...) and grant
+    // describes the data as it was (a failed restore may have rewritten some): hide them all on
+    // every instance. An outage leaves the invalidation owed.
     const cached = ctx.cached ?? new ReadThroughCache(ctx.stores.cache, ctx.log);
-    for (const ns of LIST_CACHE_NAMESPACES) await cached.invalidate(ns);
+    await cached.invalidate(ALL_NAMESPACES);
     await dropAllGrants(ctx.stores.cache).catch((err) =>
       ctx.log.warn("cached grants not dropped after the restore", { error: String(err) })
     );
