@@ -5,14 +5,14 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { isoDateTime, PageQuery } from "../shared/openapi.ts";
+import { isoDateTime, PageQuery, trimmedText } from "../shared/openapi.ts";
 
 const LEVELS = ["debug", "info", "warning", "error", "critical"] as const;
 const JsonObject = z.record(z.string(), z.unknown());
 
 /** A run as an agent reports it; columns of agent_logs (created_at is the server's clock). */
 export const AgentRunSchema = z.strictObject({
-  action: z.string().trim().min(1).max(100),
+  action: trimmedText(100),
   level: z.enum(LEVELS).default("info"),
   task_id: z.string().max(100).optional(),
   model_used: z.string().max(50).optional(),

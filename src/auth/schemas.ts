@@ -6,7 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords/passwords.ts";
 import { isCommonPassword } from "../shared/common_passwords.ts";
-import { emailString, NO_NUL, noNulMessage } from "../shared/openapi.ts";
+import { emailString, trimmedText } from "../shared/openapi.ts";
 
 const email = emailString(255).openapi({ example: "ana@example.com" });
 const newPassword = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH)
@@ -18,11 +18,11 @@ const anyPassword = z.string().min(1).max(PASSWORD_MAX_LENGTH);
 export const RegisterBody = z.strictObject({
   email,
   password: newPassword,
-  full_name: z.string().trim().min(1).max(255).regex(NO_NUL, noNulMessage),
+  full_name: trimmedText(255),
 }).openapi("RegisterRequest");
 
 export const LoginJson = z.strictObject({
-  email: z.string().trim().min(1).max(255).regex(NO_NUL, noNulMessage),
+  email: trimmedText(255),
   password: anyPassword,
 }).openapi("LoginRequest");
 
@@ -31,7 +31,7 @@ export const LoginJson = z.strictObject({
  * other parameters are ignored, as section 3.2 requires of a token endpoint.
  */
 export const LoginForm = z.object({
-  username: z.string().trim().min(1).max(255).regex(NO_NUL, noNulMessage),
+  username: trimmedText(255),
   password: anyPassword,
   grant_type: z.literal("password").optional(),
   scope: z.string().max(500).optional(),

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { isoDateTime, PageQuery } from "../shared/openapi.ts";
+import { isoDateTime, PageQuery, trimmedText } from "../shared/openapi.ts";
 
 export const METRIC_FIELDS = [
   "ia_efficiency",
@@ -34,7 +34,7 @@ export const DashboardListSchema = z.object({
   next_cursor: z.string().nullable(),
 }).openapi("DashboardList");
 
-const Name = z.string().trim().min(1).max(100);
+const Name = trimmedText(100);
 export const DashboardCreateSchema = z.strictObject({ name: Name }).openapi("DashboardCreate");
 export const DashboardPatchSchema = z.strictObject({ name: Name }).openapi("DashboardPatch");
 

@@ -8,7 +8,14 @@ import { createAudioInsight } from "./audio.ts";
 import { requestActor } from "../audit/record.ts";
 import { principalOf } from "../http/guard.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
-import { IfMatchHeader, json, problems, security, UuidParam } from "../shared/openapi.ts";
+import {
+  IfMatchHeader,
+  json,
+  problems,
+  security,
+  trimmedText,
+  UuidParam,
+} from "../shared/openapi.ts";
 import {
   InsightCreateSchema,
   InsightListQuery,
@@ -100,7 +107,7 @@ const remove = createRoute({
 /** Only these two fields: another is refused with 422 rather than silently ignored. */
 const AudioForm = z.strictObject({
   file: z.instanceof(File).openapi({ type: "string", format: "binary" }),
-  title: z.string().trim().min(1).max(200).optional(),
+  title: trimmedText(200).optional(),
 });
 
 const audio = createRoute({

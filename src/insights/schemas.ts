@@ -4,21 +4,25 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { isoDate, isoDateTime, NO_NUL, noNulMessage, PageQuery } from "../shared/openapi.ts";
+import {
+  isoDate,
+  isoDateTime,
+  NO_NUL,
+  noNulMessage,
+  PageQuery,
+  trimmedText,
+  WHITE_SPACE,
+} from "../shared/openapi.ts";
 
 export const INSIGHT_STATUSES = ["pending", "processing", "processed", "failed"] as const;
 export const MAX_BODY_CHARS = 20_000;
 
-// Whitespace as JavaScript's trim and Python's str.isspace see it, spelled out so that the
-// document's pattern means the same to every validator (\s differs between regex engines).
-const WS =
-  "\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
 /** A tag as given: no commas, no whitespace at either end (refused, not trimmed). */
 const Tag = z.string().min(1).max(50).regex(
-  new RegExp(`^[^${WS},\\u0000](?:[^,\\u0000]*[^${WS},\\u0000])?$`),
+  new RegExp(`^[^${WHITE_SPACE},\\u0000](?:[^,\\u0000]*[^${WHITE_SPACE},\\u0000])?$`),
   "no commas, no NUL, no spaces at either end",
 );
-const Source = z.string().trim().min(1).max(50).regex(NO_NUL, noNulMessage);
+const Source = trimmedText(50);
 
 export const EntitySchema = z.object({
   type: z.enum(["person_or_org", "email", "url", "money", "date"]),
@@ -46,7 +50,7 @@ export const InsightSchema = z.object({
 export type Insight = z.infer<typeof InsightSchema>;
 
 export const InsightCreateSchema = z.strictObject({
-  title: z.string().trim().min(1).max(200).regex(NO_NUL, noNulMessage),
+  title: trimmedText(200),
   body: z.string().max(MAX_BODY_CHARS).regex(NO_NUL, noNulMessage).default(""),
   tags: z.array(Tag).max(30).default([]),
   source: Source.default("manual"),
@@ -58,7 +62,7 @@ export type InsightCreate = z.infer<typeof InsightCreateSchema>;
 export const InsightReplaceSchema = InsightCreateSchema.openapi("InsightReplace");
 
 export const InsightPatchSchema = z.strictObject({
-  title: z.string().trim().min(1).max(200).regex(NO_NUL, noNulMessage).optional(),
+  title: trimmedText(200).optional(),
   body: z.string().max(MAX_BODY_CHARS).regex(NO_NUL, noNulMessage).optional(),
   tags: z.array(Tag).max(30).optional(),
   source: Source.optional(),
@@ -77,7 +81,7 @@ export const InsightListQuery = z.strictObject({
   source: Source.optional(),
   created_gte: IsoDateTime.optional(),
   created_lte: IsoDateTime.optional(),
-  q: z.string().trim().min(1).max(200).regex(NO_NUL, noNulMessage).optional(),
+  q: trimmedText(200).optional(),
 });
 export type InsightListQuery = z.infer<typeof InsightListQuery>;
 
@@ -144,7 +148,7 @@ export type Mindmap = z.infer<typeof MindmapSchema>;
 
 export const SuggestionQuery = z.strictObject({
   insight_id: z.uuid().optional(),
-  q: z.string().trim().min(1).max(200).regex(NO_NUL, noNulMessage).optional(),
+  q: trimmedText(200).optional(),
   min_score: z.coerce.number().min(0).max(1).default(0.1),
   limit: z.coerce.number().int().min(1).max(50).default(10),
 }).refine((s) => (s.insight_id === undefined) !== (s.q === undefined), {

@@ -99,6 +99,27 @@ export const IfMatchHeader = z.object({
 export const NO_NUL = /^[^\u0000]*$/;
 export const noNulMessage = "may not contain the NUL character";
 
+/**
+ * White space as JavaScript's trim and Python's str.isspace see it, for a regex character class,
+ * spelled out so that a pattern in the document means the same to every validator (\s differs
+ * between regex engines).
+ */
+export const WHITE_SPACE =
+  "\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+// One pattern for both rules, as the document keeps only the first pattern of a string. Leading
+// white space, then the first other character: the classes do not overlap, so a long value is
+// matched in linear time.
+const NOT_BLANK_NO_NUL = new RegExp(`^[${WHITE_SPACE}]*[^${WHITE_SPACE}\\u0000][^\\u0000]*$`);
+
+/**
+ * Text that is stored trimmed. Every rule is checked on the text as sent, before the trim, so the
+ * document states them exactly: at most `max` characters, no NUL, and something besides white
+ * space (a blank value would trim to nothing).
+ */
+export const trimmedText = (max: number) =>
+  z.string().max(max).regex(NOT_BLANK_NO_NUL, "may not be blank or contain the NUL character")
+    .trim();
+
 // Dates and date-times as PostgreSQL takes them, written out as whole patterns (not zod's
 // iso.date/iso.datetime plus a format): fuzzers and code generators build values from a pattern
 // alone, so the pattern is the full rule. Years 0001-9999, real calendar days (leap years

@@ -5,7 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ROLE_NAMES, UserProfileSchema } from "../auth/mod.ts";
-import { NO_NUL, noNulMessage, PageQuery } from "../shared/openapi.ts";
+import { PageQuery, trimmedText } from "../shared/openapi.ts";
 
 const role = z.enum(ROLE_NAMES);
 
@@ -24,7 +24,7 @@ export const ListUsersQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: PageQuery.cursor,
   role: role.optional(),
-  q: z.string().trim().min(1).max(100).regex(NO_NUL, noNulMessage).optional(),
+  q: trimmedText(100).optional(),
 });
 
 export const UserParams = z.object({

@@ -122,10 +122,28 @@ apiTest("dashboards: owner CRUD, metrics summaries and their cache", async (t, a
     dashId = body.id;
     assert.equal(await auditCount(api, dashId, "create"), 1);
 
-    for (const bad of [{}, { name: "" }, { name: "x".repeat(101) }, { name: "a", color: "red" }]) {
+    const refused = [
+      {},
+      { name: "" },
+      // Blank: nothing would be left after the trim, and the document's pattern says so too.
+      { name: "\r" },
+      { name: " \ufeff " },
+      { name: "x".repeat(101) },
+      { name: "a", color: "red" },
+    ];
+    for (const bad of refused) {
       const r = await api.request("POST", "/api/v1/dashboards", { token: owner.token, body: bad });
       assert.equal(r.status, 422, JSON.stringify(bad));
+      assert.equal(r.headers.get("Content-Type"), "application/problem+json");
+      await r.body?.cancel();
     }
+    // As the other user: the owner's list is walked below.
+    const trimmed = await api.request("POST", "/api/v1/dashboards", {
+      token: other.token,
+      body: { name: "  Trimmed\t" },
+    });
+    assert.equal(trimmed.status, 201);
+    assert.equal((await json<{ name: string }>(trimmed)).name, "Trimmed");
     assert.equal(
       (await api.request("POST", "/api/v1/dashboards", { body: { name: "a" } })).status,
       401,
