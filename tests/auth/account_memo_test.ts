@@ -14,26 +14,9 @@ import {
   type TestUser,
 } from "../support/api.ts";
 import { serverTest } from "../support/profile.ts";
-import { login, PASSWORD, register } from "./helpers.ts";
+import { login, meStatus, PASSWORD, refused, register } from "./helpers.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function meStatus(api: TestApi, token: string): Promise<number> {
-  const res = await api.request("GET", "/api/v1/auth/me", { token });
-  await res.body?.cancel();
-  return res.status;
-}
-
-/** Asserts the token is refused now (embedded) or within `ms` (the notification's travel). */
-async function refused(api: TestApi, token: string, ms = api.profile === "embedded" ? 0 : 1000) {
-  const end = Date.now() + ms;
-  let status = await meStatus(api, token);
-  while (status !== 401 && Date.now() < end) {
-    await sleep(10);
-    status = await meStatus(api, token);
-  }
-  assert.equal(status, 401, `still ${status} after ${ms} ms`);
-}
 
 async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

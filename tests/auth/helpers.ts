@@ -60,3 +60,31 @@ export async function assertProblem(
   if (code) assert.match(String(body.type), new RegExp(`/${code}$`));
   return body;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The status of GET /auth/me with `token`. */
+export async function meStatus(api: TestApi, token: string): Promise<number> {
+  const res = await api.request("GET", "/api/v1/auth/me", { token });
+  await res.body?.cancel();
+  return res.status;
+}
+
+/**
+ * Asserts the token is refused now (embedded) or within `ms` on the servers: a change made in plain
+ * SQL or on another instance reaches an instance's account memo by a NOTIFY, which travels on the
+ * listener's own connection (README, "account state").
+ */
+export async function refused(
+  api: TestApi,
+  token: string,
+  ms = api.profile === "embedded" ? 0 : 1000,
+): Promise<void> {
+  const end = Date.now() + ms;
+  let last = await meStatus(api, token);
+  while (last !== 401 && Date.now() < end) {
+    await sleep(10);
+    last = await meStatus(api, token);
+  }
+  assert.equal(last, 401, `still ${last} after ${ms} ms`);
+}

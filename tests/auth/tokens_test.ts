@@ -6,7 +6,7 @@ import { generateKeyPair, SignJWT } from "jose";
 import { hashRefreshToken } from "../../src/auth/tokens/refresh_tokens.ts";
 import { AUDIENCE, createTokenService, ISSUER } from "../../src/auth/tokens/tokens.ts";
 import { apiTest, createUser, json, TEST_JWT_SECRET } from "../support/api.ts";
-import { assertProblem, login, type Pair, PASSWORD, register } from "./helpers.ts";
+import { assertProblem, login, type Pair, PASSWORD, refused, register } from "./helpers.ts";
 
 const b64url = (value: unknown) =>
   btoa(JSON.stringify(value)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -327,6 +327,7 @@ apiTest("tokens: refusals, refresh rotation, logout, sessions, password change",
     const u = await createUser(api);
     assert.equal((await me(u.token)).status, 200);
     await db.query("update users set is_active = false where id = $1", [u.id]);
+    await refused(api, u.token);
     await assertProblem(await me(u.token), 401);
   });
 });
