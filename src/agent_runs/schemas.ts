@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { isoDateTime, PageQuery, trimmedText } from "../shared/openapi.ts";
+import { isoDateTime, NO_NUL, noNulMessage, PageQuery, trimmedText } from "../shared/openapi.ts";
 
 const LEVELS = ["debug", "info", "warning", "error", "critical"] as const;
 const JsonObject = z.record(z.string(), z.unknown());
@@ -14,15 +14,15 @@ const JsonObject = z.record(z.string(), z.unknown());
 export const AgentRunSchema = z.strictObject({
   action: trimmedText(100),
   level: z.enum(LEVELS).default("info"),
-  task_id: z.string().max(100).optional(),
-  model_used: z.string().max(50).optional(),
+  task_id: z.string().max(100).regex(NO_NUL, noNulMessage).optional(),
+  model_used: z.string().max(50).regex(NO_NUL, noNulMessage).optional(),
   tokens_input: z.number().int().min(0).max(2_000_000_000).default(0),
   tokens_output: z.number().int().min(0).max(2_000_000_000).default(0),
   // decimal(8, 4)
   cost: z.number().min(0).max(9999.9999).default(0),
   duration_ms: z.number().int().min(0).max(2_000_000_000).optional(),
   success: z.boolean().default(true),
-  error_message: z.string().max(10_000).optional(),
+  error_message: z.string().max(10_000).regex(NO_NUL, noNulMessage).optional(),
   input_data: JsonObject.optional(),
   output_data: JsonObject.optional(),
   metadata: JsonObject.optional(),
@@ -84,7 +84,7 @@ export const LogsQuery = z.strictObject({
   }),
   level: z.enum(LEVELS).optional(),
   success: z.enum(["true", "false"]).optional(),
-  action: z.string().max(100).optional(),
+  action: z.string().max(100).regex(NO_NUL, noNulMessage).optional(),
   ...PageQuery,
 });
 

@@ -212,7 +212,7 @@ export function defineResource(spec: ResourceSpec): Resource {
       .openapi({ description: `Sort field; "-" for descending (default ${spec.defaultSort})` }),
   };
   if (spec.search) {
-    query.q = z.string().min(1).max(200).optional().openapi({
+    query.q = z.string().min(1).max(200).regex(NO_NUL, noNulMessage).optional().openapi({
       description: `Fuzzy search on ${spec.search} (pg_trgm); ordered by similarity unless sorted`,
     });
   }

@@ -212,6 +212,12 @@ apiTest("agent runs: recording, daily budgets, 429 and counter rebuilds", async 
       [{ ...run("x", 1, 1, 0), level: "fatal" }, "level"],
       [{ ...run("x", 1, 1, 0), tokens: 5 }, "tokens"],
       [{ tokens_input: 1 }, "action"],
+      // Blank, or holding NUL (PostgreSQL text cannot): named here, not refused by the store.
+      [{ ...run("x", 1, 1, 0), action: " \t" }, "action"],
+      [{ ...run("x", 1, 1, 0), action: "a\u0000" }, "action"],
+      [{ ...run("x", 1, 1, 0), task_id: "t\u0000" }, "task_id"],
+      [{ ...run("x", 1, 1, 0), model_used: "m\u0000" }, "model_used"],
+      [{ ...run("x", 1, 1, 0), error_message: "e\u0000" }, "error_message"],
     ];
     for (const [body, field] of cases) {
       const res = await post(tokenAgent, body);
@@ -519,6 +525,11 @@ apiTest("agent runs: recording, daily budgets, 429 and counter rebuilds", async 
       (await api.request("GET", `${base}?cursor=xyz`, { token: svc.token })).status,
       422,
     );
+    // No stored action holds NUL (PostgreSQL text cannot): the filter names the parameter.
+    const nul = await api.request("GET", `${base}?action=a%00`, { token: svc.token });
+    assert.equal(nul.status, 422);
+    const nulProblem = await json<{ errors?: { path: string }[] }>(nul);
+    assert.deepEqual(nulProblem.errors?.map((e) => e.path), ["action"]);
     const missing = await api.request("GET", `/api/v1/agents/${crypto.randomUUID()}/logs`, {
       token: svc.token,
     });

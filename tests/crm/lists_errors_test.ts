@@ -135,6 +135,10 @@ apiTest("crm: list features, validation and error mapping", async (t, api) => {
     const unknown = await problem(await get("/api/v1/companies?colour=red&password=x"));
     assert.equal(unknown.status, 422);
     assert.deepEqual(paths(unknown), ["colour", "password"]);
+    // PostgreSQL text cannot hold NUL: the search names q rather than the store refusing it.
+    const nul = await problem(await get("/api/v1/contacts?q=a%00"));
+    assert.equal(nul.status, 422);
+    assert.deepEqual(paths(nul), ["q"]);
     const badSort = await problem(await get("/api/v1/companies?sort=cnpj"));
     assert.deepEqual(paths(badSort), ["sort"]);
     const badFilter = await problem(await get("/api/v1/leads?status=hot&score_gte=x"));
