@@ -108,6 +108,9 @@ for run in $RUNS; do
     "$ST" --config-file scripts/schemathesis.toml --no-color "${args[@]}" >"$OUT/$run.txt" 2>&1
   rc=$?
   set -e
+  # The summary names a finding's check only; its case (the request and a curl to replay it) is
+  # in the failures section, printed too so that a CI log alone shows what failed.
+  awk '/=== FAILURES ===/ { p = 1 } /=== (WARNINGS|SUMMARY) ===/ { p = 0 } p' "$OUT/$run.txt"
   sed -n '/=== SUMMARY ===/,$p' "$OUT/$run.txt"
   echo "[schemathesis] $run run: exit $rc in $(($(date +%s) - start)) s (full output: $OUT/$run.txt)"
   if [ "$rc" -eq 124 ]; then echo "[schemathesis] $run run: over the $WALL s limit"; fi
