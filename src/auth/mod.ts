@@ -14,7 +14,7 @@ export type { Grants, Principal } from "./grants/principal.ts";
 export type { Action, PermissionSet } from "./grants/permissions.ts";
 export { ACTIONS, grants } from "./grants/permissions.ts";
 export { isRoleName, ROLE_NAMES, type RoleName } from "./grants/roles.ts";
-export { dropAllGrants, grantsInvalidation } from "./grants/principal.ts";
+export { allGrantsInvalidation, grantsInvalidation } from "./grants/principal.ts";
 export { GrantsMemo } from "./grants/grants_memo.ts";
 export { type GrantsSyncOptions, startGrantsSync } from "./grants/grants_sync.ts";
 export { AccountMemo } from "./accounts/account_state.ts";

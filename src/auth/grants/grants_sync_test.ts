@@ -13,7 +13,7 @@ import type { RelationalStore } from "../../stores/relational/port.ts";
 import type { Stores } from "../../stores/types.ts";
 import { GrantsMemo } from "./grants_memo.ts";
 import { startGrantsSync } from "./grants_sync.ts";
-import { dropAllGrants, GRANTS_CHANNEL } from "./principal.ts";
+import { allGrantsInvalidation, GRANTS_CHANNEL } from "./principal.ts";
 
 function harness(onOutboxRead: (events: SubscriptionEvents) => void) {
   const real = openMemoryCache();
@@ -85,7 +85,8 @@ Deno.test("grants sync: a user's message drops that user, '*' drops everyone", a
   };
   const heard = () => new Promise((r) => setTimeout(r, 10));
   fill();
-  await dropAllGrants(h.deps.stores.cache).then(heard);
+  const all = allGrantsInvalidation();
+  await h.deps.stores.cache.publish(all.channel, all.message).then(heard);
   assert.deepEqual(["a", "b", "c"].map((id) => memo.get(id)), [undefined, undefined, undefined]);
   fill();
   await h.deps.stores.cache.publish(GRANTS_CHANNEL, "b").then(heard);

@@ -6,9 +6,8 @@
  * @module
  */
 import { z } from "zod";
-import type { CacheStore } from "../../stores/cache/port.ts";
 import type { Queryable } from "../../stores/relational/port.ts";
-import type { ReadThroughCache } from "../../caching/read_through.ts";
+import { ALL_NAMESPACES, type ReadThroughCache } from "../../caching/read_through.ts";
 import type { Invalidation } from "../../caching/invalidation_outbox.ts";
 import type { GrantsMemo } from "./grants_memo.ts";
 import { mergePermissions, type PermissionSet, PermissionSetSchema } from "./permissions.ts";
@@ -100,28 +99,12 @@ export function grantsInvalidation(userId: string): Invalidation {
 }
 
 /**
- * Drops every user's cached grants, for when role JSON changed under them (a migration): the next
- * read of each reloads from the database. Returns how many entries went.
+ * What a change under every user's grants at once owes the caches (a migration may change role
+ * JSON; a restore, everything). Each user's grants are cached under a generation of their own, so
+ * only retiring every generation reaches them all (every other cached read goes with them, which
+ * such a change may have outdated too); then every instance empties its in-process memo, after
+ * the generations are gone so that none memoises an entry from before.
  */
-export async function dropAllCachedGrants(cache: CacheStore): Promise<number> {
-  let dropped = 0;
-  // SCAN in batches; each batch deleted before the next, so the loop ends when none are left.
-  for (let round = 0; round < 10_000; round++) {
-    const keys = await cache.scan(permissionsKey("*"), 1000);
-    if (keys.length === 0) break;
-    const n = await cache.del(...keys);
-    if (n === 0) break; // nothing deletable came back: never spin
-    dropped += n;
-  }
-  return dropped;
-}
-
-/**
- * Every user's grants may have changed under the caches (a migration, a restore): drops the cached
- * entries and tells every instance to empty its in-process memo. Returns how many entries went.
- */
-export async function dropAllGrants(cache: CacheStore): Promise<number> {
-  const dropped = await dropAllCachedGrants(cache);
-  await cache.publish(GRANTS_CHANNEL, ALL_USERS);
-  return dropped;
+export function allGrantsInvalidation(): Invalidation & { channel: string; message: string } {
+  return { namespace: ALL_NAMESPACES, channel: GRANTS_CHANNEL, message: ALL_USERS };
 }

@@ -11,8 +11,8 @@ import type {
   RestoreReport,
   VerifyReport,
 } from "../types.ts";
-import { ALL_NAMESPACES, ReadThroughCache } from "../../caching/read_through.ts";
-import { dropAllGrants } from "../../auth/mod.ts";
+import { ReadThroughCache } from "../../caching/read_through.ts";
+import { allGrantsInvalidation } from "../../auth/mod.ts";
 import { AppError, conflict, serviceUnavailable } from "../../errors.ts";
 import { failAbandoned, getRun, insertRun, listRuns } from "./catalogue.ts";
 import { restoreFromBackup } from "./restore.ts";
@@ -115,9 +115,10 @@ export async function restoreBackup(
     // describes the data as it was (a failed restore may have rewritten some): hide them all on
     // every instance. An outage leaves the invalidation owed.
     const cached = ctx.cached ?? new ReadThroughCache(ctx.stores.cache, ctx.log);
-    await cached.invalidate(ALL_NAMESPACES);
-    await dropAllGrants(ctx.stores.cache).catch((err) =>
-      ctx.log.warn("cached grants not dropped after the restore", { error: String(err) })
+    const { namespace, channel, message } = allGrantsInvalidation();
+    await cached.invalidate(namespace);
+    await ctx.stores.cache.publish(channel, message).catch((err) =>
+      ctx.log.warn("grants memos not emptied after the restore", { error: String(err) })
     );
   }
 }
