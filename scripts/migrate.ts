@@ -4,7 +4,9 @@ import { ConfigError, loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/log.ts";
 import { loadMigrations } from "../src/migrate/files.ts";
 import { migrateDown, migrateUp, MigrationError, migrationStatus } from "../src/migrate/runner.ts";
+import { oweCachedReadsRetirement } from "../src/migrate/schema.ts";
 import { openRelational } from "../src/stores/relational/open.ts";
+import type { Queryable } from "../src/stores/relational/port.ts";
 
 const USAGE = "usage: deno task migrate up [version] | down [steps] | status";
 
@@ -27,9 +29,11 @@ async function main(args: string[]): Promise<number> {
     if (command === "up") {
       const done = await migrateUp(db, migrations, { to: n });
       console.log(done.length ? `applied ${done.join(", ")}` : "nothing to apply");
+      if (done.length) await oweRetirement(db);
     } else if (command === "down") {
       const done = await migrateDown(db, migrations, n ?? 1);
       console.log(done.length ? `reverted ${done.join(", ")}` : "nothing to revert");
+      if (done.length) await oweRetirement(db);
     } else {
       for (const s of await migrationStatus(db, migrations)) {
         const state = s.applied_at ? `applied ${s.applied_at.toISOString()}` : "pending";
@@ -40,6 +44,17 @@ async function main(args: string[]): Promise<number> {
     return 0;
   } finally {
     await db.close();
+  }
+}
+
+/** Running instances retire their cached reads from the outbox (src/migrate/schema.ts). */
+async function oweRetirement(db: Queryable): Promise<void> {
+  try {
+    await oweCachedReadsRetirement(db);
+  } catch (err) {
+    // Below migration 0013 there is no outbox: cached reads then last until their TTL (an hour
+    // at most) unless the instances are restarted.
+    console.error(`cached reads not retired: ${err instanceof Error ? err.message : err}`);
   }
 }
 
