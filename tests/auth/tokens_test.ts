@@ -301,6 +301,8 @@ apiTest("tokens: refusals, refresh rotation, logout, sessions, password change",
       [u.id],
     );
     const { token: bare } = await api.app.deps.tokens.signAccess(u.id);
+    // A change in plain SQL: on the servers it reaches the account memo by a NOTIFY.
+    await refused(api, bare);
     await assertProblem(await me(bare), 401);
     await db.query(
       "update users set tokens_valid_after = now() - interval '1 hour' where id = $1",
