@@ -25,8 +25,7 @@ export async function bringSchemaUp(
 /**
  * A migration may change what any cached read describes: role JSON under every user's grants, a
  * column under a list page. Every cached read is retired on every instance, through the outbox:
- * a cache that is down now gets it from whichever instance drains first once it is back, and no
- * instance trusts an entry before that.
+ * a cache that is down now gets it from the first instance that drains the outbox once it is back.
  */
 export async function retireCachedReads(
   stores: Pick<Stores, "relational" | "cache">,
