@@ -9,9 +9,9 @@ import { createLogger } from "../src/log.ts";
 import { retireCachedReads } from "../src/migrate/schema.ts";
 import type { CacheStore } from "../src/stores/cache/port.ts";
 import { apiTest, createUser, type TestApi } from "./support/api.ts";
+import { readUntil } from "./support/read_until.ts";
 
 const log = createLogger("error");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A grant added in plain SQL, as a migration would: no invalidation of its own. */
 async function grantInSql(api: TestApi, userId: string, role: string): Promise<void> {
@@ -46,8 +46,10 @@ apiTest("migrations retire every cached read", async (t, api) => {
 
     await retireCachedReads(api.stores, log);
     // The memo is emptied by a message (on the servers it travels through Redis).
-    const end = Date.now() + 2000;
-    while (memo.get(u.id) !== undefined && Date.now() < end) await sleep(10);
+    await readUntil(() => Promise.resolve(memo.get(u.id)), (entry) => entry === undefined, {
+      ms: 2000,
+      everyMs: 10,
+    });
     assert.deepEqual((await viaApp(u.id)).roles, ["comercial", "diretor"]);
     assert.deepEqual((await viaOther(u.id)).roles, ["comercial", "diretor"]);
     assert.equal(await ownedStarRows(api), 0, "applied, so not left in the outbox");

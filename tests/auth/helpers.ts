@@ -1,6 +1,7 @@
 // Shared steps of the auth scenarios: registering, signing in, and checking problem answers.
 import assert from "node:assert/strict";
 import { json, type TestApi } from "../support/api.ts";
+import { readUntil } from "../support/read_until.ts";
 
 export interface Pair {
   access_token: string;
@@ -61,8 +62,6 @@ export async function assertProblem(
   return body;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The status of GET /auth/me with `token`. */
 export async function meStatus(api: TestApi, token: string): Promise<number> {
   const res = await api.request("GET", "/api/v1/auth/me", { token });
@@ -80,11 +79,9 @@ export async function refused(
   token: string,
   ms = api.profile === "embedded" ? 0 : 1000,
 ): Promise<void> {
-  const end = Date.now() + ms;
-  let last = await meStatus(api, token);
-  while (last !== 401 && Date.now() < end) {
-    await sleep(10);
-    last = await meStatus(api, token);
-  }
+  const last = await readUntil(() => meStatus(api, token), (status) => status === 401, {
+    ms,
+    everyMs: 10,
+  });
   assert.equal(last, 401, `still ${last} after ${ms} ms`);
 }
