@@ -8,7 +8,7 @@ import { swaggerUI } from "@hono/swagger-ui";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { accessLog } from "./http/access_log.ts";
-import { errorHandler, methodNotAllowedProblems, notFoundHandler } from "./http/errors.ts";
+import { errorHandler, methodChecks, notFoundHandler } from "./http/errors.ts";
 import { type Authenticator, guard } from "./http/guard.ts";
 import { createHttpMetrics } from "./http/metrics.ts";
 import { instrumentStores } from "./stores/instrument.ts";
@@ -20,7 +20,7 @@ import { withStandardResponses } from "./http/openapi_document.ts";
 import { rateLimit } from "./http/rate_limit.ts";
 import { observeRequests } from "./http/observe.ts";
 import { bodyChecks } from "./http/body_checks.ts";
-import { answerHeaders } from "./http/answer_headers.ts";
+import { answerHeaderSteps } from "./http/answer_headers.ts";
 import { joinPermissionTables, SYSTEM_PERMISSIONS } from "./http/route_permissions.ts";
 import type { Deps } from "./http/types.ts";
 import {
@@ -104,11 +104,38 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
   );
 
   const app = createRouter();
-  app.onError(errorHandler(log));
+  const onError = errorHandler(log);
+  app.onError(onError);
   app.notFound(notFoundHandler());
 
-  app.use("*", observeRequests(accessLog(log), metrics));
-  app.use("*", methodNotAllowedProblems(app));
+  // 405s and the answer headers run inside the outer layer: a layer of their own each would cost
+  // two promises per request apiece (docs/bench.md, eleventh round).
+  app.use(
+    "*",
+    observeRequests(accessLog(log), metrics, {
+      steps: [
+        answerHeaderSteps({
+          pages: ["/docs"],
+          cors: {
+            origin: config.corsOrigins,
+            allowHeaders: ["Authorization", "Content-Type", "If-Match", "X-Request-Id"],
+            exposeHeaders: [
+              "X-Request-Id",
+              "ETag",
+              "Location",
+              "RateLimit-Limit",
+              "RateLimit-Remaining",
+              "RateLimit-Reset",
+              "Retry-After",
+            ],
+            maxAge: 600,
+          },
+        }),
+        methodChecks(app),
+      ],
+      onError,
+    }),
+  );
   // A sample of 0 keeps nothing: the layer is left out rather than run for nothing.
   if (config.ops.requestLogSample > 0) {
     app.use(
@@ -121,26 +148,6 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
       }),
     );
   }
-  app.use(
-    "*",
-    answerHeaders({
-      pages: ["/docs"],
-      cors: {
-        origin: config.corsOrigins,
-        allowHeaders: ["Authorization", "Content-Type", "If-Match", "X-Request-Id"],
-        exposeHeaders: [
-          "X-Request-Id",
-          "ETag",
-          "Location",
-          "RateLimit-Limit",
-          "RateLimit-Remaining",
-          "RateLimit-Reset",
-          "Retry-After",
-        ],
-        maxAge: 600,
-      },
-    }),
-  );
   app.use(
     "*",
     bodyChecks({

@@ -2,15 +2,14 @@
  * The one place errors become responses: AppErrors as they are, StoreErrors by code (404, 409,
  * 422, 503 with Retry-After), Hono's HTTP exceptions (malformed JSON, body too large) by status,
  * anything else as a bare 500 whose details go to the log only; unknown paths 404, and known paths
- * asked with another method 405 with Allow (hono's method-not-allowed, which matches routes as
- * the router does, multi-segment keys included); as in OpenAPI, a concrete path such as
+ * asked with another method 405 with Allow (route paths matched by hono's trie router, as hono's
+ * own method-not-allowed does, multi-segment keys included); as in OpenAPI, a concrete path such as
  * /insights/audio is matched before a templated one such as /insights/{id}.
  *
  * @module
  */
 import type { Context, Env, ErrorHandler, Hono, MiddlewareHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { methodNotAllowed as honoMethodNotAllowed } from "hono/method-not-allowed";
 import { TrieRouter } from "hono/router/trie-router";
 import {
   AppError,
@@ -107,8 +106,22 @@ interface PathMethods {
   methods: string[];
 }
 
+/** Route paths as segments ("/a/:id" -> ["a", ":id"]). */
+function segmentsOf(path: string): string[] {
+  return path.split("/").filter(Boolean);
+}
+
 /** Every route path of `app` in a router that matches a request path to all the paths it fits. */
 function pathRouter(routes: readonly { method: string; path: string }[]): TrieRouter<PathMethods> {
+  const router = new TrieRouter<PathMethods>();
+  for (const [path, methods] of methodsByPath(routes)) {
+    const literal = segmentsOf(path).map((s) => !s.startsWith(":") && s !== "*");
+    router.add("ALL", path, { literal, methods: [...methods] });
+  }
+  return router;
+}
+
+function methodsByPath(routes: readonly { method: string; path: string }[]) {
   const byPath = new Map<string, Set<string>>();
   for (const r of routes) {
     if (r.method === "ALL" || r.method === "HEAD") continue;
@@ -117,12 +130,47 @@ function pathRouter(routes: readonly { method: string; path: string }[]): TrieRo
     if (r.method === "GET") methods.add("HEAD");
     byPath.set(r.path, methods);
   }
-  const router = new TrieRouter<PathMethods>();
-  for (const [path, methods] of byPath) {
-    const literal = path.split("/").filter(Boolean).map((s) => !s.startsWith(":") && s !== "*");
-    router.add("ALL", path, { literal, methods: [...methods] });
+  return byPath;
+}
+
+/**
+ * The request segments that can make one route path shadow another: "depth:literal" for every
+ * literal segment at a depth where some route path has a parameter (or, for a parameter that may
+ * span segments, at that depth or deeper). A request naming none of them fits at most one path
+ * per depth pattern, so the router need not be asked.
+ */
+function shadowingSegments(paths: readonly string[]): Set<string> {
+  const literals: [number, string][] = [];
+  const open = new Set<number>();
+  let openFrom = Infinity;
+  for (const path of paths) {
+    segmentsOf(path).forEach((s, d) => {
+      if (s.startsWith(":") || s.includes("*")) {
+        open.add(d);
+        // A pattern (":key{.+}") or a wildcard may cover the segments after it.
+        if (s.includes("{") || s.includes("*")) openFrom = Math.min(openFrom, d);
+      } else literals.push([d, s]);
+    });
   }
-  return router;
+  const found = new Set<string>();
+  for (const [d, s] of literals) if (open.has(d) || d >= openFrom) found.add(`${d}:${s}`);
+  return found;
+}
+
+/** Whether `path` names one of `segments` at its depth. */
+function namesShadowingSegment(segments: Set<string>, path: string): boolean {
+  let d = 0;
+  let from = 1;
+  while (from <= path.length) {
+    let to = path.indexOf("/", from);
+    if (to === -1) to = path.length;
+    if (to > from) {
+      if (segments.has(`${d}:${path.slice(from, to)}`)) return true;
+      d++;
+    }
+    from = to + 1;
+  }
+  return false;
 }
 
 /** Positive when `a` is the more concrete: a literal segment where `b` has a parameter, first. */
@@ -151,27 +199,62 @@ function shadowedMethod(router: TrieRouter<PathMethods>, method: string, path: s
   return [...new Set(top.flatMap((p) => p.methods))];
 }
 
+/** The two halves of the 405 answers, for a layer that runs them around the rest of the chain. */
+export interface MethodChecks {
+  /** 405 before any route runs, when a less concrete path would answer the method; else null. */
+  early(c: Context): Response | null;
+  /** Turns the 404 of a path that routes serve under other methods into 405 with Allow. */
+  finish(c: Context): void;
+}
+
 /**
  * Turns the 404 of a path that some route serves under another method into 405 problem+json with
  * Allow (HEAD included wherever GET is), and answers 405 too when only a less concrete path than
  * the one the request names serves its method. A path with control characters stays 404: no
- * method is allowed on it, so no Allow list is offered. Install it on the top-level app, before
- * the routes.
+ * method is allowed on it, so no Allow list is offered. For the top-level app: its routes are
+ * read on first use, once all are registered.
  */
-export function methodNotAllowedProblems<E extends Env>(app: Hono<E>): MiddlewareHandler<E> {
-  const inner = honoMethodNotAllowed<E>({
-    app,
-    onMethodNotAllowed: (c: Context<E>, methods: string[]) =>
-      problemResponse(c, methodNotAllowed(c.req.method, methods)),
-  });
+export function methodChecks(app: { routes: readonly { method: string; path: string }[] }) {
   let router: TrieRouter<PathMethods> | undefined;
-  return async function methodNotAllowedProblems(c, next) {
-    if (CONTROL.test(c.req.path)) return await next();
-    if (c.req.method !== "OPTIONS") {
-      router ??= pathRouter(app.routes);
-      const allowed = shadowedMethod(router, c.req.method, c.req.path);
-      if (allowed) return problemResponse(c, methodNotAllowed(c.req.method, allowed));
+  let shadowing: Set<string> | undefined;
+  const routerOf = () => {
+    if (router === undefined) {
+      router = pathRouter(app.routes);
+      shadowing = shadowingSegments([...methodsByPath(app.routes).keys()]);
     }
-    return await inner(c, next);
+    return router;
+  };
+  return {
+    early(c) {
+      if (c.req.method === "OPTIONS") return null;
+      const path = c.req.path;
+      const r = routerOf();
+      if (!namesShadowingSegment(shadowing!, path) || CONTROL.test(path)) return null;
+      const allowed = shadowedMethod(r, c.req.method, path);
+      return allowed ? problemResponse(c, methodNotAllowed(c.req.method, allowed)) : null;
+    },
+    finish(c) {
+      if (c.res.status !== 404 || c.error) return;
+      const path = c.req.path;
+      if (CONTROL.test(path)) return;
+      const allowed = new Set<string>();
+      for (const [p] of routerOf().match("ALL", path)[0]) for (const m of p.methods) allowed.add(m);
+      if (allowed.size === 0 || allowed.has(c.req.method)) return;
+      // The new answer takes over the old one's headers: none of these may carry over.
+      c.res.headers.delete("Allow");
+      c.res.headers.delete("Content-Length");
+      c.res = problemResponse(c, methodNotAllowed(c.req.method, [...allowed]));
+    },
+  } satisfies MethodChecks;
+}
+
+/** The same checks as a middleware of their own (test apps; the API runs them in its outer layer). */
+export function methodNotAllowedProblems<E extends Env>(app: Hono<E>): MiddlewareHandler<E> {
+  const checks = methodChecks(app);
+  return async function methodNotAllowedProblems(c, next) {
+    const early = checks.early(c);
+    if (early) c.res = early;
+    else await next();
+    checks.finish(c);
   };
 }

@@ -20,6 +20,9 @@ function buildApp(logs: string[]) {
   const key = (c: { req: { param(name: string): string | undefined } }) => c.req.param("key") ?? "";
   app.get("/objects/:bucket/:key{.+}", (c) => c.text(key(c)));
   app.put("/objects/:bucket/:key{.+}", (c) => c.text(key(c)));
+  app.post("/objects/:bucket/reports/latest", (c) => c.text("report"));
+  app.put("/pages/:space/:path{.+}", (c) => c.text("page"));
+  app.get("/pages/:space/:a/:b/:c/meta", (c) => c.text("meta"));
   app.put("/notes/:id", (c) => c.text(`note ${c.req.param("id")}`));
   app.post("/notes/audio", (c) => c.text("audio"));
   app.put("/files/:bucket/:type/:id/:name", (c) => c.text("file"));
@@ -120,6 +123,19 @@ Deno.test("problem+json errors", async (t) => {
     await problem(avatar);
     const file = await app.request("/files/contracts/deal/d1/a.pdf", { method: "PUT" });
     assert.equal(await file.text(), "file");
+    // Behind a key that spans segments: the concrete path still shadows it, at any depth.
+    const report = await app.request("/objects/temp/reports/latest", { method: "PUT" });
+    assert.equal(report.status, 405);
+    assert.equal(report.headers.get("Allow"), "POST");
+    assert.equal(await (await app.request("/objects/temp/reports/older")).text(), "reports/older");
+    // Literal only where the spanning key reaches, deeper than any parameter of its own depth.
+    const meta = await app.request("/pages/s1/a/b/c/meta", { method: "PUT" });
+    assert.equal(meta.status, 405);
+    assert.equal(meta.headers.get("Allow"), "GET, HEAD");
+    assert.equal(
+      await (await app.request("/pages/s1/a/b/c/body", { method: "PUT" })).text(),
+      "page",
+    );
     // Two templates alike but for a parameter's name are one path: both methods answer.
     assert.equal(await (await app.request("/rel/r1", { method: "DELETE" })).text(), "deleted");
     assert.equal(await (await app.request("/rel/r1")).text(), "list");

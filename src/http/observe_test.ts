@@ -4,7 +4,9 @@ import type { Principal } from "../auth/mod.ts";
 import { createLogger } from "../log.ts";
 import { accessLog } from "./access_log.ts";
 import { createHttpMetrics } from "./metrics.ts";
-import { observeRequests } from "./observe.ts";
+import { type AnswerStep, observeRequests } from "./observe.ts";
+import { answerHeaderSteps } from "./answer_headers.ts";
+import { methodChecks } from "./errors.ts";
 import type { AppEnv } from "./types.ts";
 
 Deno.test("observeRequests: id, access line and metrics for every answer", async (t) => {
@@ -69,5 +71,79 @@ Deno.test("observeRequests: id, access line and metrics for every answer", async
       text,
       /polystore_http_requests_total\{method="GET",route="\/who\/:name",status="200"\} 2/,
     );
+  });
+});
+
+Deno.test("observeRequests: steps run around the chain as nested layers would", async (t) => {
+  const lines: string[] = [];
+  const ran: string[] = [];
+  const app = new Hono<AppEnv>();
+  const explode: AnswerStep = {
+    finish(c) {
+      if (c.req.path === "/explode") throw new Error("step failed");
+    },
+  };
+  app.use(
+    observeRequests(accessLog(createLogger("info", (l) => lines.push(l))), createHttpMetrics(), {
+      steps: [
+        answerHeaderSteps({
+          pages: [],
+          cors: { origin: ["https://app.test"], allowHeaders: [], exposeHeaders: [], maxAge: 60 },
+        }),
+        methodChecks(app),
+        explode,
+      ],
+      onError: (_e, c) => c.json({ mapped: true }, 500),
+    }),
+  );
+  app.get("/notes/:id", (c) => {
+    ran.push(c.req.path);
+    return c.json({ id: c.req.param("id") });
+  });
+  app.post("/notes/audio", (c) => c.json({ audio: true }));
+  app.get("/explode", (c) => c.json({ ok: true }));
+  const last = () => JSON.parse(lines.at(-1)!);
+
+  await t.step(
+    "a preflight is answered early: no route runs, the answer is still logged",
+    async () => {
+      const res = await app.request("/notes/n1", {
+        method: "OPTIONS",
+        headers: { Origin: "https://app.test", "Access-Control-Request-Method": "GET" },
+      });
+      assert.equal(res.status, 204);
+      assert.equal(res.headers.get("Access-Control-Allow-Origin"), "https://app.test");
+      assert.ok(res.headers.get("Content-Security-Policy"));
+      assert.deepEqual(ran, []);
+      assert.equal(last().status, 204);
+      assert.equal(res.headers.get("X-Request-Id"), last().request_id);
+    },
+  );
+
+  await t.step("a shadowed path is 405 before any route, with the answer headers", async () => {
+    const res = await app.request("/notes/audio");
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get("Allow"), "POST");
+    assert.equal(res.headers.get("X-Content-Type-Options"), "nosniff");
+    assert.deepEqual(ran, []);
+    assert.equal(last().status, 405);
+  });
+
+  await t.step("a 404 under another method becomes 405; then the headers are set", async () => {
+    const res = await app.request("/notes/n2", { method: "DELETE" });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get("Allow"), "GET, HEAD");
+    assert.equal(res.headers.get("Content-Type"), "application/problem+json");
+    assert.equal(res.headers.get("X-Frame-Options"), "SAMEORIGIN");
+    assert.equal((await app.request("/nowhere")).status, 404);
+  });
+
+  await t.step("a step that throws is mapped by onError and logged", async () => {
+    const res = await app.request("/explode");
+    assert.equal(res.status, 500);
+    assert.deepEqual(await res.json(), { mapped: true });
+    assert.equal(last().status, 500);
+    assert.equal(last().level, "error");
+    assert.equal(res.headers.get("X-Request-Id"), last().request_id);
   });
 });
