@@ -163,7 +163,12 @@ export function createApp(rawStores: Stores, config: Config, options: AppOptions
       limits: config.rateLimits,
       trustProxy: config.trustProxy,
       log,
-      identify: async (c) => (await accessClaims(c, deps.tokens))?.sub ?? null,
+      identify: (c) => {
+        const claims = accessClaims(c, deps.tokens);
+        return claims instanceof Promise
+          ? claims.then((found) => found?.sub ?? null)
+          : claims?.sub ?? null;
+      },
       refreshOwner: (token) => refreshTokenOwner(stores.relational, token),
     }),
   );

@@ -12,10 +12,14 @@ import { grants, type Principal } from "../auth/mod.ts";
 import type { AppEnv } from "./types.ts";
 import type { PermissionTable, RoutePermission } from "./route_permissions.ts";
 
-/** Resolves the caller from the request, or null when there is no valid token. */
-export type Authenticator = (c: Context<AppEnv>) => Promise<Principal | null>;
+/**
+ * Resolves the caller from the request, or null when there is no valid token; a value rather
+ * than a promise when everything it needs is in process.
+ */
+export type Authenticator = (
+  c: Context<AppEnv>,
+) => Principal | null | Promise<Principal | null>;
 
-/** The route that will answer (its method and path pattern), or null when none matches. */
 export function answeringRoute(c: Context): { method: string; path: string } | null {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {
@@ -35,7 +39,24 @@ export function guard(
   table: PermissionTable,
   authenticate: Authenticator,
 ): MiddlewareHandler<AppEnv> {
-  return async function guardMiddleware(c, next) {
+  const admit = (
+    c: Context<AppEnv>,
+    next: () => Promise<void>,
+    perm: RoutePermission,
+    principal: Principal | null,
+  ) => {
+    if (principal === null) throw unauthorized("A valid access token is required");
+    c.set("principal", principal);
+    if (perm !== "user" && perm !== "public") {
+      const [resource, action] = perm;
+      if (!grants(principal.permissions, resource, action)) {
+        throw forbidden(`Your roles do not grant ${action} on ${resource}`);
+      }
+    }
+    return next();
+  };
+  // Not async: a caller known in process goes on to the route without a promise of its own.
+  return function guardMiddleware(c, next) {
     const key = routeKey(c);
     // No route matched: let the not-found handler answer 404/405.
     if (key === null) return next();
@@ -48,16 +69,10 @@ export function guard(
       });
     }
     if (perm === "public") return next();
-    const principal = await authenticate(c);
-    if (principal === null) throw unauthorized("A valid access token is required");
-    c.set("principal", principal);
-    if (perm !== "user") {
-      const [resource, action] = perm;
-      if (!grants(principal.permissions, resource, action)) {
-        throw forbidden(`Your roles do not grant ${action} on ${resource}`);
-      }
-    }
-    return next();
+    const principal = authenticate(c);
+    return principal instanceof Promise
+      ? principal.then((p) => admit(c, next, perm, p))
+      : admit(c, next, perm, principal);
   };
 }
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import type { Config } from "../config.ts";
 import { tooManyRequests } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -82,7 +82,7 @@ export interface RateLimitOptions {
   log: Logger;
   /** The user id of the request's bearer token when its signature and claims check out (no
    * database call), else null. */
-  identify: (c: Context<AppEnv>) => Promise<string | null>;
+  identify: (c: Context<AppEnv>) => string | null | Promise<string | null>;
   /** The user id owning a refresh token (one indexed look-up), else null. */
   refreshOwner?: (refreshToken: string) => Promise<string | null>;
   /** The window every limit counts over (default one minute). */
@@ -151,9 +151,34 @@ async function accountKey(
       return owner ? `rate_limit:user:${owner}:refresh` : null;
     }
     case "password": {
-      const userId = await opts.identify(c).catch(() => null);
+      const userId = await identified(c, opts);
       return userId ? `rate_limit:user:${userId}:password` : null;
     }
+  }
+}
+
+/** The signed-in user a request counts against, or null (an identify failure counts as anonymous). */
+function identified(
+  c: Context<AppEnv>,
+  opts: RateLimitOptions,
+): string | null | Promise<string | null> {
+  try {
+    const who = opts.identify(c);
+    return who instanceof Promise ? who.catch(() => null) : who;
+  } catch {
+    return null;
+  }
+}
+
+/** The RateLimit-* headers of the tightest of `results`; throws 429 when it refuses. */
+function answerLimits(c: Context<AppEnv>, results: ThrottleResult[]): void {
+  const shown = tightest(results);
+  c.header("RateLimit-Limit", String(shown.limit));
+  c.header("RateLimit-Remaining", String(shown.remaining));
+  c.header("RateLimit-Reset", String(Math.ceil(shown.resetMs / 1000)));
+  if (!shown.allowed) {
+    const seconds = Math.max(1, Math.ceil(shown.retryAfterMs / 1000));
+    throw tooManyRequests(`Rate limit exceeded; retry in ${seconds} s`, seconds);
   }
 }
 
@@ -178,59 +203,71 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
     opts.log.warn(msg, { error: err instanceof Error ? err.message : String(err) });
   };
 
-  return async function rateLimitMiddleware(c, next) {
-    const group = limitGroup(c.req.method, c.req.path);
-    if (group.kind === "exempt") return next();
-    const ip = limitIp(clientIp(c, opts.trustProxy));
-    const checks: Check[] = [];
-    if (group.kind === "auth") {
-      const limit = opts.limits.authPerMin;
-      checks.push({ key: `rate_limit:${ip}:${group.endpoint}`, limit });
-      const account = await accountKey(c, group.endpoint, opts);
-      if (account) checks.push({ key: account, limit });
-    } else {
-      const userId = await opts.identify(c).catch(() => null);
-      checks.push(
-        userId
-          ? { key: `rate_limit:user:${userId}:api`, limit: opts.limits.userPerMin }
-          : { key: `rate_limit:${ip}:api`, limit: opts.limits.anonPerMin },
-      );
-    }
+  const generalCheck = (c: Context<AppEnv>, userId: string | null): Check =>
+    userId ? { key: `rate_limit:user:${userId}:api`, limit: opts.limits.userPerMin } : {
+      key: `rate_limit:${limitIp(clientIp(c, opts.trustProxy))}:api`,
+      limit: opts.limits.anonPerMin,
+    };
 
+  // General traffic: one check, spent from this instance's batch when it has one, else a new batch.
+  const general = async (c: Context<AppEnv>, next: Next, check: Check) => {
+    let result: ThrottleResult;
+    try {
+      const r = await opts.cache.throttle(
+        check.key,
+        check.limit,
+        windowMs,
+        leases.take(check.key, check.limit),
+      );
+      result = leases.keep(check.key, r);
+    } catch (err) {
+      warn("rate limiter unavailable (cache down); request let through unlimited", err);
+      return next();
+    }
+    answerLimits(c, [result]);
+    await next();
+  };
+
+  const auth = async (
+    c: Context<AppEnv>,
+    next: Next,
+    endpoint: "register" | "login" | "refresh" | "password",
+  ) => {
+    const limit = opts.limits.authPerMin;
+    const ip = limitIp(clientIp(c, opts.trustProxy));
+    const checks: Check[] = [{ key: `rate_limit:${ip}:${endpoint}`, limit }];
+    const account = await accountKey(c, endpoint, opts);
+    if (account) checks.push({ key: account, limit });
     let results: ThrottleResult[];
     try {
-      if (group.kind === "general") {
-        // One check: spent from this instance's batch when it has one, else a new batch.
-        const { key, limit } = checks[0];
-        const spent = leases.spend(key);
-        if (spent) {
-          results = [spent];
-        } else {
-          const r = await opts.cache.throttle(key, limit, windowMs, leases.take(key, limit));
-          results = [leases.keep(key, r)];
-        }
-      } else {
-        results = await Promise.all(
-          checks.map((k) => opts.cache.throttle(k.key, k.limit, windowMs)),
-        );
-      }
+      results = await Promise.all(checks.map((k) => opts.cache.throttle(k.key, k.limit, windowMs)));
     } catch (err) {
-      if (group.kind === "general") {
-        warn("rate limiter unavailable (cache down); request let through unlimited", err);
-        return next();
-      }
       warn("rate limiter unavailable (cache down); auth routes limited in-process", err);
       results = await Promise.all(checks.map((k) => fallback.throttle(k.key, k.limit, windowMs)));
     }
-
-    const shown = tightest(results);
-    c.header("RateLimit-Limit", String(shown.limit));
-    c.header("RateLimit-Remaining", String(shown.remaining));
-    c.header("RateLimit-Reset", String(Math.ceil(shown.resetMs / 1000)));
-    if (!shown.allowed) {
-      const seconds = Math.max(1, Math.ceil(shown.retryAfterMs / 1000));
-      throw tooManyRequests(`Rate limit exceeded; retry in ${seconds} s`, seconds);
-    }
+    answerLimits(c, results);
     await next();
+  };
+
+  // Not async: a signed-in request with a batch in hand goes on without a promise of its own.
+  return function rateLimitMiddleware(c, next) {
+    const group = limitGroup(c.req.method, c.req.path);
+    if (group.kind === "exempt") return next();
+    if (group.kind === "auth") return auth(c, next, group.endpoint);
+    const who = identified(c, opts);
+    if (who instanceof Promise) {
+      return who.then((userId) => {
+        const check = generalCheck(c, userId);
+        const spent = leases.spend(check.key);
+        if (!spent) return general(c, next, check);
+        answerLimits(c, [spent]);
+        return next();
+      });
+    }
+    const check = generalCheck(c, who);
+    const spent = leases.spend(check.key);
+    if (!spent) return general(c, next, check);
+    answerLimits(c, [spent]);
+    return next();
   };
 }

@@ -23,7 +23,7 @@ export type AppEnv = {
     /** Set by the guard for every non-public route. */
     principal?: Principal;
     /** The bearer token's verified claims, once looked at (auth/access_claims.ts). */
-    accessClaims?: Promise<AccessClaims | null>;
+    accessClaims?: AccessClaims | null | Promise<AccessClaims | null>;
   };
 };
 

@@ -31,7 +31,14 @@ function downCache(): CacheStore {
   });
 }
 
-function build(cache: CacheStore, limits = { anonPerMin: 2, userPerMin: 3, authPerMin: 2 }) {
+type Identify = Parameters<typeof rateLimit>[0]["identify"];
+const identifyAsync: Identify = async (c) => (await accessClaims(c, tokens))?.sub ?? null;
+
+function build(
+  cache: CacheStore,
+  limits = { anonPerMin: 2, userPerMin: 3, authPerMin: 2 },
+  identify: Identify = identifyAsync,
+) {
   const lines: Record<string, unknown>[] = [];
   const log = createLogger("debug", (l) => lines.push(JSON.parse(l)));
   const app = new Hono<AppEnv>();
@@ -44,7 +51,7 @@ function build(cache: CacheStore, limits = { anonPerMin: 2, userPerMin: 3, authP
       limits,
       trustProxy: true,
       log,
-      identify: async (c) => (await accessClaims(c, tokens))?.sub ?? null,
+      identify,
     }),
   );
   app.get("/health", (c) => c.text("ok"));
@@ -85,6 +92,32 @@ Deno.test("limitGroup and limitIp", async (t) => {
     assert.equal(limitIp(null), "unknown");
     assert.equal(limitIp("1::2::3"), "unknown");
   });
+});
+
+Deno.test("identify may answer at once, later, or fail", async (t) => {
+  const limits = { anonPerMin: 1, userPerMin: 2, authPerMin: 2 };
+  const token = (await tokens.signAccess(crypto.randomUUID())).token;
+  const auth = { headers: { Authorization: `Bearer ${token}` } };
+  const ways: [string, Identify, number][] = [
+    ["a value", (c) => (accessClaims(c, tokens) as { sub: string } | null)?.sub ?? null, 2],
+    ["a promise", identifyAsync, 2],
+    ["a throw (counted as anonymous)", () => {
+      throw new Error("claims unreadable");
+    }, 1],
+    ["a rejection (counted as anonymous)", () => Promise.reject(new Error("no")), 1],
+  ];
+  for (const [way, identify, limit] of ways) {
+    await t.step(way, async () => {
+      const { call } = build(openMemoryCache(), limits, identify);
+      const first = await call("GET", "/api/v1/things", auth);
+      assert.equal(first.status, 200);
+      assert.equal(first.headers.get("RateLimit-Limit"), String(limit));
+      for (let i = 1; i < limit; i++) {
+        assert.equal((await call("GET", "/api/v1/things", auth)).status, 200);
+      }
+      assert.equal((await call("GET", "/api/v1/things", auth)).status, 429);
+    });
+  }
 });
 
 Deno.test("rate limits with a working cache", async (t) => {

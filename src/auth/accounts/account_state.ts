@@ -64,17 +64,21 @@ async function loadAccountState(db: Queryable, userId: string): Promise<AccountS
   };
 }
 
-/** The user's account state from the memo when it is trusted, else from the table. */
-export async function accountState(
+/**
+ * The user's account state from the memo when it is trusted (as a value: no promise on the hot
+ * path), else from the table.
+ */
+export function accountState(
   deps: { db: Queryable; memo: AccountMemo },
   userId: string,
-): Promise<AccountState | null> {
+): AccountState | null | Promise<AccountState | null> {
   const epoch = deps.memo.epoch;
   const hit = deps.memo.get(userId);
   if (hit !== undefined) return hit.state;
-  const state = await loadAccountState(deps.db, userId);
-  deps.memo.set(userId, { state }, epoch);
-  return state;
+  return loadAccountState(deps.db, userId).then((state) => {
+    deps.memo.set(userId, { state }, epoch);
+    return state;
+  });
 }
 
 /** Whether an access token (id `jti`, issued at `iat` seconds) may still be used. */

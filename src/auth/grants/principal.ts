@@ -68,25 +68,26 @@ export async function loadGrantsFromDb(db: Queryable, userId: string): Promise<G
 /**
  * Grants from the in-process memo when this instance is subscribed to grant changes, else
  * through the read-through cache: a hit costs two cache GETs (entry and generation); a miss, a
- * stale generation or a cache outage reads the database.
+ * stale generation or a cache outage reads the database. A memo hit is a value, not a promise.
  */
-export async function loadGrants(
+export function loadGrants(
   deps: { db: Queryable; cached: ReadThroughCache; memo?: GrantsMemo },
   userId: string,
-): Promise<Grants> {
+): Grants | Promise<Grants> {
   const epoch = deps.memo?.epoch ?? 0;
   const memoised = deps.memo?.get(userId);
   if (memoised) return memoised;
   const key = permissionsKey(userId);
-  const { value } = await deps.cached.get(
+  return deps.cached.get(
     key,
     key,
     PERMISSIONS_TTL_MS,
     GrantsSchema,
     () => loadGrantsFromDb(deps.db, userId),
-  );
-  deps.memo?.set(userId, value, epoch);
-  return value;
+  ).then(({ value }) => {
+    deps.memo?.set(userId, value, epoch);
+    return value;
+  });
 }
 
 /**

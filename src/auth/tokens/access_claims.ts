@@ -16,15 +16,22 @@ export function bearerToken(c: Context): string | null {
   return m ? m[1] : null;
 }
 
-/** The bearer token's verified claims (null when absent or invalid), memoised on the request. */
+/**
+ * The bearer token's verified claims (null when absent or invalid), memoised on the request: a
+ * value when the service verifies synchronously (HS256 here), else a promise.
+ */
 export function accessClaims(
   c: Context<AppEnv>,
   tokens: TokenService,
-): Promise<AccessClaims | null> {
+): AccessClaims | null | Promise<AccessClaims | null> {
   let claims = c.get("accessClaims");
   if (claims === undefined) {
     const token = bearerToken(c);
-    claims = token === null ? Promise.resolve(null) : tokens.verifyAccess(token);
+    claims = token === null
+      ? null
+      : tokens.verifyAccessSync
+      ? tokens.verifyAccessSync(token)
+      : tokens.verifyAccess(token);
     c.set("accessClaims", claims);
   }
   return claims;
