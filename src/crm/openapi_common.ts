@@ -12,10 +12,12 @@ const idParam = (name: string) => z.guid().openapi({ param: { name, in: "path" }
 /** Path parameters: every one a uuid. */
 export type PathParams = z.ZodObject<Record<string, z.ZodGUID>>;
 
-/** Path parameters of the collection: the parent's id when nested, else none. */
-export function collectionParams(res: Resource): PathParams {
-  const shape: Record<string, z.ZodGUID> = res.parent ? { id: idParam("id") } : {};
-  return z.object(shape);
+/**
+ * Path parameters of the collection: the parent's id when nested, else none at all (an empty
+ * object would still be a validator run on every request).
+ */
+export function collectionParams(res: Resource): PathParams | undefined {
+  return res.parent ? z.object({ id: idParam("id") }) : undefined;
 }
 
 /** Path parameters of one row (and its parent's id when nested). */

@@ -76,7 +76,8 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
     });
     app.openapi(route, async (c) => {
       const query = c.req.valid("query");
-      const params = c.req.valid("param");
+      // Validated when the collection is nested (its only parameter); the value is the raw one.
+      const params = c.req.param();
       const caller = callerOf(principalOf(c));
       const parent = parentOf(res, params);
       const load = () => listRows(deps.stores.relational, res, query, caller, parent);
@@ -120,7 +121,7 @@ export function registerResource(app: OpenAPIHono<AppEnv>, deps: Deps, res: Reso
       },
     });
     app.openapi(route, async (c) => {
-      const parent = parentOf(res, c.req.valid("param"));
+      const parent = parentOf(res, c.req.param());
       const { id, json, etag } = await createRow(
         writeContext(c, deps),
         res,
