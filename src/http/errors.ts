@@ -215,22 +215,20 @@ export interface MethodChecks {
  * read on first use, once all are registered.
  */
 export function methodChecks(app: { routes: readonly { method: string; path: string }[] }) {
-  let router: TrieRouter<PathMethods> | undefined;
-  let shadowing: Set<string> | undefined;
-  const routerOf = () => {
-    if (router === undefined) {
-      router = pathRouter(app.routes);
-      shadowing = shadowingSegments([...methodsByPath(app.routes).keys()]);
-    }
-    return router;
-  };
+  // Built on first use, once every route is registered.
+  let paths: { router: TrieRouter<PathMethods>; shadowing: Set<string> } | undefined;
+  const pathsOf = () =>
+    paths ??= {
+      router: pathRouter(app.routes),
+      shadowing: shadowingSegments([...methodsByPath(app.routes).keys()]),
+    };
   return {
     early(c) {
       if (c.req.method === "OPTIONS") return null;
       const path = c.req.path;
-      const r = routerOf();
-      if (!namesShadowingSegment(shadowing!, path) || CONTROL.test(path)) return null;
-      const allowed = shadowedMethod(r, c.req.method, path);
+      const { router, shadowing } = pathsOf();
+      if (!namesShadowingSegment(shadowing, path) || CONTROL.test(path)) return null;
+      const allowed = shadowedMethod(router, c.req.method, path);
       return allowed ? problemResponse(c, methodNotAllowed(c.req.method, allowed)) : null;
     },
     finish(c) {
@@ -238,7 +236,9 @@ export function methodChecks(app: { routes: readonly { method: string; path: str
       const path = c.req.path;
       if (CONTROL.test(path)) return;
       const allowed = new Set<string>();
-      for (const [p] of routerOf().match("ALL", path)[0]) for (const m of p.methods) allowed.add(m);
+      for (const [p] of pathsOf().router.match("ALL", path)[0]) {
+        for (const m of p.methods) allowed.add(m);
+      }
       if (allowed.size === 0 || allowed.has(c.req.method)) return;
       // The new answer takes over the old one's headers: none of these may carry over.
       c.res.headers.delete("Allow");

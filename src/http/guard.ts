@@ -20,6 +20,7 @@ export type Authenticator = (
   c: Context<AppEnv>,
 ) => Principal | null | Promise<Principal | null>;
 
+/** The route that will answer (its method and path pattern), or null when none matches. */
 export function answeringRoute(c: Context): { method: string; path: string } | null {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {

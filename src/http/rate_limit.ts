@@ -209,7 +209,16 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
       limit: opts.limits.anonPerMin,
     };
 
-  // General traffic: one check, spent from this instance's batch when it has one, else a new batch.
+  // General traffic: one check, spent from this instance's batch when it has one (no promise of
+  // its own), else from a new batch.
+  const limitGeneral = (c: Context<AppEnv>, next: Next, userId: string | null) => {
+    const check = generalCheck(c, userId);
+    const spent = leases.spend(check.key);
+    if (!spent) return general(c, next, check);
+    answerLimits(c, [spent]);
+    return next();
+  };
+
   const general = async (c: Context<AppEnv>, next: Next, check: Check) => {
     let result: ThrottleResult;
     try {
@@ -255,19 +264,8 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
     if (group.kind === "exempt") return next();
     if (group.kind === "auth") return auth(c, next, group.endpoint);
     const who = identified(c, opts);
-    if (who instanceof Promise) {
-      return who.then((userId) => {
-        const check = generalCheck(c, userId);
-        const spent = leases.spend(check.key);
-        if (!spent) return general(c, next, check);
-        answerLimits(c, [spent]);
-        return next();
-      });
-    }
-    const check = generalCheck(c, who);
-    const spent = leases.spend(check.key);
-    if (!spent) return general(c, next, check);
-    answerLimits(c, [spent]);
-    return next();
+    return who instanceof Promise
+      ? who.then((userId) => limitGeneral(c, next, userId))
+      : limitGeneral(c, next, who);
   };
 }
