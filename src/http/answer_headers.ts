@@ -8,6 +8,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { cors, type CorsOptions } from "./cors.ts";
 import { contentSecurityPolicy } from "./csp.ts";
 import { setSecurityHeaders } from "./security_headers.ts";
+import { stepLayer } from "./observe.ts";
 import type { AppEnv } from "./types.ts";
 
 export interface AnswerHeaderOptions {
@@ -49,15 +50,7 @@ export function answerHeaderSteps(options: AnswerHeaderOptions): AnswerHeaderSte
   };
 }
 
-/** The same headers as a middleware of their own (tests; the API sets them in its outer layer). */
+/** The same headers as a layer of their own (tests; the API sets them in its outer layer). */
 export function answerHeaders(options: AnswerHeaderOptions): MiddlewareHandler<AppEnv> {
-  const steps = answerHeaderSteps(options);
-  return async function answerHeaders(c, next) {
-    const early = steps.early(c);
-    if (early) {
-      const answer = await early;
-      if (answer instanceof Response) c.res = answer;
-    } else await next();
-    await steps.finish(c);
-  };
+  return stepLayer(answerHeaderSteps(options));
 }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Context, Env, ErrorHandler, Hono, MiddlewareHandler, NotFoundHandler } from "hono";
+import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { TrieRouter } from "hono/router/trie-router";
 import {
@@ -26,7 +26,9 @@ import {
 } from "../errors.ts";
 import { StoreError } from "../stores/errors.ts";
 import type { Logger } from "../log.ts";
+import { stepLayer } from "./observe.ts";
 import { problemResponse } from "./problem.ts";
+import type { AppEnv } from "./types.ts";
 
 /** Converts any thrown value to the AppError the client should see. */
 export function toAppError(err: unknown): AppError {
@@ -111,16 +113,17 @@ function segmentsOf(path: string): string[] {
   return path.split("/").filter(Boolean);
 }
 
-/** Every route path of `app` in a router that matches a request path to all the paths it fits. */
-function pathRouter(routes: readonly { method: string; path: string }[]): TrieRouter<PathMethods> {
+/** Route paths in a router that matches a request path to all the paths it fits. */
+function pathRouter(byPath: Map<string, Set<string>>): TrieRouter<PathMethods> {
   const router = new TrieRouter<PathMethods>();
-  for (const [path, methods] of methodsByPath(routes)) {
+  for (const [path, methods] of byPath) {
     const literal = segmentsOf(path).map((s) => !s.startsWith(":") && s !== "*");
     router.add("ALL", path, { literal, methods: [...methods] });
   }
   return router;
 }
 
+/** The methods each route path serves (HEAD wherever GET is). */
 function methodsByPath(routes: readonly { method: string; path: string }[]) {
   const byPath = new Map<string, Set<string>>();
   for (const r of routes) {
@@ -199,6 +202,9 @@ function shadowedMethod(router: TrieRouter<PathMethods>, method: string, path: s
   return [...new Set(top.flatMap((p) => p.methods))];
 }
 
+/** An app whose routes are read (a hono app once every route is registered). */
+type RoutedApp = { routes: readonly { method: string; path: string }[] };
+
 /** The two halves of the 405 answers, for a layer that runs them around the rest of the chain. */
 export interface MethodChecks {
   /** 405 before any route runs, when a less concrete path would answer the method; else null. */
@@ -214,14 +220,16 @@ export interface MethodChecks {
  * method is allowed on it, so no Allow list is offered. For the top-level app: its routes are
  * read on first use, once all are registered.
  */
-export function methodChecks(app: { routes: readonly { method: string; path: string }[] }) {
+export function methodChecks(app: RoutedApp) {
   // Built on first use, once every route is registered.
   let paths: { router: TrieRouter<PathMethods>; shadowing: Set<string> } | undefined;
-  const pathsOf = () =>
-    paths ??= {
-      router: pathRouter(app.routes),
-      shadowing: shadowingSegments([...methodsByPath(app.routes).keys()]),
-    };
+  const pathsOf = () => {
+    if (paths === undefined) {
+      const byPath = methodsByPath(app.routes);
+      paths = { router: pathRouter(byPath), shadowing: shadowingSegments([...byPath.keys()]) };
+    }
+    return paths;
+  };
   return {
     early(c) {
       if (c.req.method === "OPTIONS") return null;
@@ -248,13 +256,7 @@ export function methodChecks(app: { routes: readonly { method: string; path: str
   } satisfies MethodChecks;
 }
 
-/** The same checks as a middleware of their own (test apps; the API runs them in its outer layer). */
-export function methodNotAllowedProblems<E extends Env>(app: Hono<E>): MiddlewareHandler<E> {
-  const checks = methodChecks(app);
-  return async function methodNotAllowedProblems(c, next) {
-    const early = checks.early(c);
-    if (early) c.res = early;
-    else await next();
-    checks.finish(c);
-  };
+/** The same checks as a layer of their own (test apps; the API runs them in its outer layer). */
+export function methodNotAllowedProblems(app: RoutedApp): MiddlewareHandler<AppEnv> {
+  return stepLayer(methodChecks(app));
 }

@@ -19,6 +19,39 @@ export interface AnswerStep {
   finish?(c: Context<AppEnv>): Promise<void> | void;
 }
 
+/** Runs `steps` around `next` as nested layers would: earlies in order, finishes in reverse. */
+async function runSteps(
+  steps: readonly AnswerStep[],
+  c: Context<AppEnv>,
+  next: () => Promise<void>,
+): Promise<void> {
+  let ran = steps.length;
+  let answered = false;
+  for (let i = 0; i < steps.length; i++) {
+    const early = steps[i].early?.(c);
+    if (early) {
+      const res = await early;
+      if (res instanceof Response) c.res = res;
+      ran = i + 1;
+      answered = true;
+      break;
+    }
+  }
+  if (!answered) await next();
+  for (let i = ran - 1; i >= 0; i--) {
+    const done = steps[i].finish?.(c);
+    if (done) await done;
+  }
+}
+
+/** One step as a layer of its own (test apps, the bench's layer costs); hono maps its errors. */
+export function stepLayer(step: AnswerStep): MiddlewareHandler<AppEnv> {
+  const steps = [step];
+  return function stepLayer(c, next) {
+    return runSteps(steps, c, next);
+  };
+}
+
 export interface ObserveOptions {
   /** Steps in the order nested layers would have them, outermost first. */
   steps?: readonly AnswerStep[];
@@ -33,25 +66,6 @@ export function observeRequests(
 ): MiddlewareHandler<AppEnv> {
   const steps = options.steps ?? [];
   const onError = options.onError;
-  const answer = async (c: Context<AppEnv>, next: () => Promise<void>) => {
-    let ran = steps.length;
-    let answered = false;
-    for (let i = 0; i < steps.length; i++) {
-      const early = steps[i].early?.(c);
-      if (early) {
-        const res = await early;
-        if (res instanceof Response) c.res = res;
-        ran = i + 1;
-        answered = true;
-        break;
-      }
-    }
-    if (!answered) await next();
-    for (let i = ran - 1; i >= 0; i--) {
-      const done = steps[i].finish?.(c);
-      if (done) await done;
-    }
-  };
   return async function observeRequests(c, next) {
     const started = performance.now();
     const id = pickRequestId(c.req.header("X-Request-Id"));
@@ -60,7 +74,7 @@ export function observeRequests(
     if (steps.length === 0) await next();
     else {
       try {
-        await answer(c, next);
+        await runSteps(steps, c, next);
       } catch (err) {
         if (!(err instanceof Error) || !onError) throw err;
         c.error = err;
