@@ -11,6 +11,7 @@ import type { RelationalStore } from "../../src/stores/relational/port.ts";
 import { openPglite } from "../../src/stores/relational/pglite.ts";
 import { STORE_ROLES } from "../../src/stores/types.ts";
 import { TEST_JWT_SECRET } from "../support/api.ts";
+import { freePort } from "../support/ports.ts";
 import { createPrivateServer, type PrivateServerName } from "../support/private_servers.ts";
 import { serverTest } from "../support/profile.ts";
 
@@ -62,8 +63,6 @@ interface RoleCase {
   server: PrivateServerName;
   /** The adapter name /ready must report for the role while it runs on the server. */
   adapter: string;
-  port: number;
-  port2?: number;
   /** The settings variable that gates the test (set once services.sh has installed the server). */
   gate: string;
   /** Roles whose embedded adapters sit on this one, so they go down with it. */
@@ -99,28 +98,23 @@ const CASES: RoleCase[] = [
     role: "relational",
     server: "postgres",
     adapter: "pg",
-    port: 56432,
     gate: "DATABASE_URL",
     // The embedded documents and graph adapters are tables in this same database.
     dependents: ["documents", "graph"],
     probe: loginProbe,
   },
-  { role: "documents", server: "ferretdb", adapter: "mongodb", port: 57018, gate: "MONGODB_URL" },
+  { role: "documents", server: "ferretdb", adapter: "mongodb", gate: "MONGODB_URL" },
   {
     role: "graph",
     server: "neo4j",
     adapter: "neo4j",
-    port: 57688,
-    port2: 57475,
     gate: "NEO4J_URL",
   },
-  { role: "cache", server: "redis", adapter: "redis", port: 56391, gate: "REDIS_URL" },
+  { role: "cache", server: "redis", adapter: "redis", gate: "REDIS_URL" },
   {
     role: "objects",
     server: "minio",
     adapter: "minio",
-    port: 59010,
-    port2: 59011,
     gate: "S3_ENDPOINT",
   },
 ];
@@ -130,7 +124,9 @@ for (const c of CASES) {
     `/ready: ${c.role} (${c.server}) turns 503 when the server stops and 200 when it returns`,
     [c.gate],
     async () => {
-      const server = await createPrivateServer(c.server, c.port, c.port2);
+      // Free ports, as the other private servers use: a fixed one in the ephemeral range can be
+      // held by some client connection's local end when the test starts (seen with 57018).
+      const server = await createPrivateServer(c.server, freePort(), freePort());
       const dataDir = await Deno.makeTempDir();
       let close: (() => Promise<void>) | undefined;
       try {
