@@ -75,11 +75,11 @@ function parseSync(check: PartCheck, value: unknown): Parsed | undefined {
 function decide(
   c: Context,
   check: PartCheck,
-  hook: RequestHook | undefined,
+  hook: RequestHook,
 ): Response | undefined | Promise<Response | undefined> {
   const value = valuesOf(c, check);
   const after = (result: Parsed): Response | undefined | Promise<Response | undefined> => {
-    const verdict = hook?.({ data: value, ...result, target: check.part }, c);
+    const verdict = hook({ data: value, ...result, target: check.part }, c);
     const settle = (answer: unknown): Response | undefined => {
       if (answer instanceof Response) return answer;
       if (answer && typeof answer === "object" && "response" in answer) {
@@ -102,7 +102,7 @@ function decide(
  */
 export function requestChecks(
   parts: readonly (readonly [RequestPart, z.ZodType])[],
-  hook: RequestHook | undefined,
+  hook: RequestHook,
 ): MiddlewareHandler {
   const checks: PartCheck[] = parts.map(([part, schema]) => ({
     part,
